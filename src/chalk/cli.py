@@ -1,0 +1,155 @@
+"""The ``chalk`` command: build | serve | check | deploy | new | init.
+
+Errors a writer can cause become ``path:line: message`` lines and exit code 1,
+never a traceback. All printing happens here, not in the pipeline.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from datetime import date
+from pathlib import Path
+from typing import Callable, Sequence, TextIO
+
+from . import __version__
+from .errors import BuildError, ChalkError, Diagnostic
+from .pipeline import BuildOptions, BuildResult, build
+from .scaffold import init_site, new_post
+
+COMMANDS = ("build", "serve", "check", "deploy", "new", "init")
+
+
+class Reporter:
+    """Prints diagnostics, slot reports and the one summary line."""
+
+    def __init__(self, out: TextIO = sys.stdout, err: TextIO = sys.stderr):
+        self.out, self.err = out, err
+
+    def diagnostics(self, items: Sequence[Diagnostic]) -> None:
+        for item in items:
+            print(item.format(), file=self.err)
+
+    def failed(self, exc: BuildError, what: str = "Build") -> None:
+        self.diagnostics(exc.diagnostics)
+        count = len(exc.errors)
+        print(f"{what} failed: {count} error{'s' * (count != 1)}; nothing was written.", file=self.err)
+
+    def slots(self, result: BuildResult) -> None:
+        pending = [slot for slot in result.site.slots if not slot.filled]
+        if not pending:
+            return
+        print(f"{len(pending)} diagram slot{'s' * (len(pending) != 1)} await{'s' * (len(pending) == 1)} a drawing:",
+              file=self.out)
+        for slot in pending:
+            caption = f" — {slot.caption}" if slot.caption else ""
+            print(f"  {slot.path}:{slot.line} {slot.id}{caption}", file=self.out)
+
+    def built(self, result: BuildResult, seconds: float) -> None:
+        pages = sum(1 for rel in result.files if rel.endswith(".html"))
+        warnings = len(result.diagnostics.warnings)
+        try:
+            where = result.output.relative_to(Path.cwd())
+        except ValueError:
+            where = result.output
+        print(f"Built {pages} pages in {seconds:.2f} s, {warnings} warning{'s' * (warnings != 1)}: "
+              f"{result.stats.written} written, {result.stats.removed} removed -> {where}/", file=self.out)
+
+
+def _common_build_flags(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("-s", "--source", type=Path, default=Path("."), metavar="DIR",
+                        help="the site's folder, holding site.yaml (default: the current folder)")
+    parser.add_argument("-D", "--drafts", action="store_true", help="include posts marked draft: true")
+
+
+def make_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="chalk", description="chalk: a static site generator for long technical explainers.",
+        epilog="Run `chalk COMMAND --help` for a command's flags, e.g. `chalk build --help`.")
+    parser.add_argument("--version", action="version", version=f"chalk {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    build_parser = commands.add_parser(
+        "build", help="render the site into public/",
+        description="Render content/ through templates/ into the output folder (public/ by default). "
+                    "Nothing is written unless the whole site builds.",
+        epilog="example: chalk build --drafts --output /tmp/preview", formatter_class=argparse.RawTextHelpFormatter)
+    _common_build_flags(build_parser)
+    build_parser.add_argument("-o", "--output", type=Path, metavar="DIR",
+                              help="write here instead of site.yaml's output_dir (may lie outside the project)")
+    build_parser.add_argument("--base-url", metavar="URL", help="override site.yaml's base_url for this build")
+    build_parser.add_argument("--strict", action="store_true",
+                              help="fail on warnings and on diagram slots that still await a drawing")
+    build_parser.set_defaults(handler=cmd_build)
+
+    new_parser = commands.add_parser(
+        "new", help="create a new draft post", description="Create content/posts/<slug>.md as a draft, "
+        "with today's date. Refuses to overwrite an existing file.",
+        epilog='example: chalk new "How diffusion models denoise"')
+    new_parser.add_argument("title", help="the article's title; the file name is made from it")
+    new_parser.add_argument("--page", action="store_true", help="create a plain page content/<slug>.md instead")
+    new_parser.add_argument("-s", "--source", type=Path, default=Path("."), metavar="DIR",
+                            help="the site's folder (default: the current folder)")
+    new_parser.set_defaults(handler=cmd_new)
+
+    init_parser = commands.add_parser(
+        "init", help="create a new site", description="Create a new, buildable site in DIR: site.yaml, a "
+        "sample post and about page, and chalk's own templates and static files to adapt.",
+        epilog="example: chalk init my-blog && cd my-blog && chalk build")
+    init_parser.add_argument("directory", type=Path, help="folder to create (must be new or empty)")
+    init_parser.add_argument("--title", default="My explainers", help="the site's title")
+    init_parser.set_defaults(handler=cmd_init)
+    return parser
+
+
+def cmd_build(args: argparse.Namespace, reporter: Reporter) -> int:
+    options = BuildOptions(drafts=args.drafts, strict=args.strict, output=args.output, base_url=args.base_url)
+    start = time.perf_counter()
+    try:
+        result = build(args.source, options)
+    except BuildError as exc:
+        reporter.failed(exc)
+        return 1
+    reporter.diagnostics(result.diagnostics.warnings)
+    reporter.slots(result)
+    reporter.built(result, time.perf_counter() - start)
+    return 0
+
+
+def cmd_new(args: argparse.Namespace, reporter: Reporter) -> int:
+    path = new_post(args.source, args.title, date.today(), page=args.page)
+    print(f"Created {path}", file=reporter.out)
+    return 0
+
+
+def cmd_init(args: argparse.Namespace, reporter: Reporter) -> int:
+    init_site(args.directory, date.today(), title=args.title)
+    print(f"Created a new site in {args.directory}. Next: cd {args.directory} && chalk build", file=reporter.out)
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = make_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 0
+    reporter = Reporter()
+    handler: Callable[[argparse.Namespace, Reporter], int] = args.handler
+    try:
+        return handler(args, reporter)
+    except KeyboardInterrupt:
+        print("Stopped.", file=reporter.err)
+        return 130
+    except ChalkError as exc:
+        print(f"chalk: {exc}", file=reporter.err)
+        return 1
+
+
+def build_script_main(argv: Sequence[str] | None = None) -> int:
+    """``python build.py [COMMAND] [FLAGS]``: like ``chalk``, with ``build`` as the default command."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or argv[0] not in COMMANDS and argv[0] not in ("-h", "--help", "--version"):
+        argv.insert(0, "build")
+    return main(argv)

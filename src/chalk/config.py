@@ -1,0 +1,236 @@
+"""Stage 1: ``site.yaml`` -> a frozen, validated :class:`Config`.
+
+The schema documents itself: one :class:`Option` per key, with its type, its
+default and a one-line description (``chalk build --help`` and the README list
+the same keys). All problems are collected before the build stops.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pygments.styles import get_all_styles
+
+from .errors import Diagnostics, error, warning
+from .yamlsource import YamlProblem, parse_mapping
+
+CONFIG_FILE = "site.yaml"
+
+
+@dataclass(frozen=True)
+class MenuItem:
+    title: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Config:
+    """The site's settings; paths are absolute."""
+
+    root: Path
+    title: str
+    base_url: str
+    description: str = ""
+    author: str = ""
+    language: str = "en"
+    timezone: str = "UTC"
+    posts_per_page: int = 10
+    output_dir: str = "public"
+    menu: tuple[MenuItem, ...] = ()
+    params: dict[str, Any] = field(default_factory=dict)
+    pygments_style: str = "default"
+    pygments_style_dark: str = "github-dark"
+    deploy: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def base_path(self) -> str:
+        """The path part of base_url, always starting and ending with '/'."""
+        path = urlsplit(self.base_url).path or "/"
+        return path if path.endswith("/") else path + "/"
+
+    @property
+    def content_dir(self) -> Path:
+        return self.root / "content"
+
+    @property
+    def templates_dir(self) -> Path:
+        return self.root / "templates"
+
+    @property
+    def static_dir(self) -> Path:
+        return self.root / "static"
+
+    @property
+    def output_path(self) -> Path:
+        return (self.root / self.output_dir).resolve()
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+@dataclass(frozen=True)
+class Option:
+    """One key of site.yaml: its type, whether it is required, and what it does."""
+
+    name: str
+    kind: type | tuple[type, ...]
+    doc: str
+    required: bool = False
+    check: Callable[[Any], str | None] | None = None  # returns what was expected, or None if fine
+
+
+def _check_url(value: str) -> str | None:
+    parts = urlsplit(value)
+    if parts.scheme in ("http", "https") and parts.netloc:
+        return None
+    return "an absolute http(s) URL like https://example.org/blog/"
+
+
+def _check_timezone(value: str) -> str | None:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        return "a time zone name like UTC or Europe/Berlin"
+    return None
+
+
+def _check_positive(value: int) -> str | None:
+    return None if value >= 1 else "a whole number of at least 1"
+
+
+def _check_style(value: str) -> str | None:
+    return None if value in set(get_all_styles()) else "a Pygments style name like default or github-dark"
+
+
+def _check_output_dir(value: str) -> str | None:
+    return None if value.strip() else "a folder name like public"
+
+
+def _check_menu(value: list) -> str | None:
+    for item in value:
+        if not (isinstance(item, dict) and isinstance(item.get("title"), str) and isinstance(item.get("url"), str)):
+            return "a list of entries like {title: About, url: /about/}"
+    return None
+
+
+OPTIONS: tuple[Option, ...] = (
+    Option("title", str, "The site's name, shown in the header, feed and <title>.", required=True),
+    Option("base_url", str, "Absolute URL the site is served from; may contain a path (https://example.org/blog/).",
+           required=True, check=_check_url),
+    Option("description", str, "One sentence about the site: home page meta description and feed subtitle."),
+    Option("author", str, "Default author of every post (front matter `author` overrides it)."),
+    Option("language", str, "Language code for <html lang> and the feed (default: en)."),
+    Option("timezone", str, "Time zone for dates without one (default: UTC).", check=_check_timezone),
+    Option("posts_per_page", int, "Posts per home page before paginating to /page/2/ (default: 10).",
+           check=_check_positive),
+    Option("output_dir", str, "Folder the site is written to, relative to the project (default: public).",
+           check=_check_output_dir),
+    Option("menu", list, "Header links: a list of {title, url}; relative urls get the base path.", check=_check_menu),
+    Option("params", dict, "Free-form values for your templates, available as site.params."),
+    Option("pygments_style", str, "Pygments style for code in light mode (default: default).", check=_check_style),
+    Option("pygments_style_dark", str, "Pygments style for code in dark mode (default: github-dark).",
+           check=_check_style),
+    Option("deploy", dict, "Settings of `chalk deploy` (remote, branch, message, cname)."),
+)
+
+_TYPE_NAMES = {str: "text", int: "a whole number", list: "a list", dict: "a mapping", bool: "true or false"}
+
+
+def load_config(root: Path, diagnostics: Diagnostics) -> Config | None:
+    """Read ``root/site.yaml``; report every problem into ``diagnostics``.
+
+    Returns None when there were errors.
+    """
+    path = root / CONFIG_FILE
+    if not path.is_file():
+        diagnostics.add(error(f"no {CONFIG_FILE} here", CONFIG_FILE,
+                              hint="run chalk in your site's folder, or create one with `chalk init DIR`"))
+        return None
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        diagnostics.add(error(f"not UTF-8 text (byte {exc.start})", CONFIG_FILE, 1))
+        return None
+    try:
+        mapping = parse_mapping(text.replace("\r\n", "\n"))
+    except YamlProblem as exc:
+        diagnostics.add(error(exc.message, CONFIG_FILE, exc.line))
+        return None
+    values = _validate(mapping.data, mapping.line_of, diagnostics)
+    if any(d.is_error for d in diagnostics.items):
+        return None
+    return _make_config(root, values)
+
+
+def _validate(data: dict[str, Any], line_of: Callable[[str], int], diagnostics: Diagnostics) -> dict[str, Any]:
+    known = {option.name: option for option in OPTIONS}
+    values: dict[str, Any] = {}
+    for key in data:
+        if key not in known:
+            diagnostics.add(warning(f"unknown key '{key}' is ignored", CONFIG_FILE, line_of(key),
+                                    hint="put your own values under params:"))
+    for option in OPTIONS:
+        if option.name not in data or data[option.name] is None:
+            if option.required:
+                diagnostics.add(error(f"{option.name}: required, expected {_TYPE_NAMES[option.kind]}",
+                                      CONFIG_FILE, 1, hint=option.doc))
+            continue
+        value = data[option.name]
+        if not isinstance(value, option.kind) or isinstance(value, bool) and option.kind is not bool:
+            diagnostics.add(error(f"{option.name}: expected {_TYPE_NAMES[option.kind]}, got {value!r}",
+                                  CONFIG_FILE, line_of(option.name)))
+            continue
+        expected = option.check(value) if option.check else None
+        if expected:
+            diagnostics.add(error(f"{option.name}: expected {expected}, got {value!r}", CONFIG_FILE,
+                                  line_of(option.name)))
+            continue
+        values[option.name] = value
+    return values
+
+
+def _make_config(root: Path, values: dict[str, Any]) -> Config:
+    base_url = values["base_url"]
+    if not base_url.endswith("/"):
+        base_url += "/"
+    values = dict(values, base_url=base_url)
+    config = Config(root=root.resolve(), **{k: v for k, v in values.items() if k != "menu"})
+    menu = tuple(MenuItem(str(item["title"]), _menu_url(config, str(item["url"]))) for item in values.get("menu", []))
+    return dataclasses.replace(config, menu=menu)
+
+
+def _menu_url(config: Config, url: str) -> str:
+    if urlsplit(url).scheme or url.startswith("//"):
+        return url
+    return config.base_path + url.lstrip("/")
+
+
+def with_base_url(config: Config, base_url: str) -> Config:
+    """The same settings served from another address (the preview server's)."""
+    if not base_url.endswith("/"):
+        base_url += "/"
+    old_path = config.base_path
+    new = dataclasses.replace(config, base_url=base_url)
+    menu = tuple(
+        MenuItem(item.title, new.base_path + item.url[len(old_path):] if item.url.startswith(old_path) else item.url)
+        for item in config.menu
+    )
+    return dataclasses.replace(new, menu=menu)
+
+
+def builtin_theme_dir() -> Path:
+    """Where chalk's own templates/ and static/ live.
+
+    In an installed wheel they are package data under ``chalk/theme``; in a source
+    checkout they are the repository's own ``templates/`` and ``static/``.
+    """
+    packaged = Path(__file__).parent / "theme"
+    if (packaged / "templates").is_dir():
+        return packaged
+    return Path(__file__).resolve().parents[2]

@@ -1,0 +1,237 @@
+"""Stage 5: the site model: posts, pages, tags, archive, pagination and the URL map.
+
+Built completely, in memory, before anything is rendered or written. Every
+output path is claimed once; two things claiming the same URL is an error that
+names both.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from itertools import groupby
+from typing import Any
+from urllib.parse import quote
+
+from .config import Config
+from .content import Source, slugify
+from .diagrams import DiagramSlot, Drawing, fill_slots
+from .errors import Diagnostics, error
+from .markdown import Rendered, TocEntry
+
+
+@dataclass(eq=False)
+class Tag:
+    name: str
+    slug: str
+    url: str
+    permalink: str
+    posts: list["Page"] = field(default_factory=list, repr=False)
+
+
+@dataclass(eq=False)
+class Year:
+    year: int
+    posts: list["Page"] = field(repr=False)
+
+
+@dataclass(eq=False)
+class Page:
+    """A post (kind 'post', dated, listed) or a plain page (kind 'page')."""
+
+    kind: str
+    source: str
+    title: str
+    slug: str
+    url: str
+    permalink: str
+    output: str
+    template: str
+    content: str = field(repr=False)
+    summary: str
+    date: datetime | None
+    updated: datetime | None
+    author: str
+    draft: bool
+    toc: tuple[TocEntry, ...] = field(repr=False)
+    show_toc: bool
+    word_count: int
+    reading_time: int
+    extra: dict[str, Any] = field(repr=False)
+    diagrams: list[DiagramSlot] = field(repr=False)
+    tags: list[Tag] = field(default_factory=list, repr=False)
+    prev: "Page | None" = field(default=None, repr=False)
+    next: "Page | None" = field(default=None, repr=False)
+
+    @property
+    def lastmod(self) -> datetime | None:
+        return self.updated or self.date
+
+
+@dataclass(eq=False)
+class Paginator:
+    items: list[Page]
+    number: int
+    total: int
+    first_url: str
+    prev_url: str | None
+    next_url: str | None
+
+
+@dataclass(eq=False)
+class Listing:
+    """A generated page: home and its pagination, tags, one tag, archive, 404, feed, sitemap, robots."""
+
+    kind: str
+    title: str
+    url: str
+    permalink: str
+    output: str
+    template: str
+    summary: str = ""
+    paginator: Paginator | None = None
+    tag: Tag | None = None
+    draft: bool = False
+
+
+@dataclass(eq=False)
+class Site:
+    """Everything templates can see about the site."""
+
+    config: Config
+    posts: list[Page]
+    pages: list[Page]
+    tags: list[Tag]
+    years: list[Year]
+    listings: list[Listing]
+    slots: list[DiagramSlot]
+    build_date: datetime | None
+
+    @property
+    def renderables(self) -> list[Page | Listing]:
+        return [*self.posts, *self.pages, *self.listings]
+
+
+def url_path(config: Config, *parts: str) -> str:
+    """Site-absolute, percent-encoded directory URL: url_path(c, 'posts', 'gan') -> '/blog/posts/gan/'."""
+    joined = "/".join(quote(part) for part in parts if part)
+    return config.base_path + (joined + "/" if joined else "")
+
+
+def absolute(config: Config, path: str) -> str:
+    """Turn a site-absolute path into a full URL on base_url's origin."""
+    origin = config.base_url[: len(config.base_url) - len(config.base_path)]
+    return origin + path
+
+
+def output_file(*parts: str) -> str:
+    return "/".join([*(p for p in parts if p), "index.html"])
+
+
+def build_site(config: Config, items: list[tuple[Source, Rendered]], drawings: dict[str, Drawing],
+               diagnostics: Diagnostics) -> Site:
+    """Assemble the model from rendered sources; URL collisions go to ``diagnostics``."""
+    entries = [_make_page(config, source, rendered, drawings) for source, rendered in items]
+    posts = sorted((p for p in entries if p.kind == "post"),
+                   key=lambda p: (p.date, p.title, p.source), reverse=True)
+    pages = sorted((p for p in entries if p.kind == "page"), key=lambda p: p.source)
+    _link_neighbours(posts)
+    tags = _collect_tags(config, posts, [s for s, _ in items], diagnostics)
+    years = [Year(year, list(group)) for year, group in groupby(posts, key=lambda p: p.date.year)]
+    listings = _listings(config, posts, tags)
+    _claim_outputs([*posts, *pages, *listings], diagnostics)
+    dates = [p.lastmod for p in posts if p.lastmod]
+    return Site(config, posts, pages, tags, years, listings,
+                [slot for page in [*posts, *pages] for slot in page.diagrams], max(dates) if dates else None)
+
+
+def _make_page(config: Config, source: Source, rendered: Rendered, drawings: dict[str, Drawing]) -> Page:
+    meta = source.meta
+    section = "posts" if source.kind == "post" else ""
+    url = url_path(config, section, meta.slug)
+    content, slots = fill_slots(rendered.html, list(rendered.slots), drawings, config.base_path)
+    return Page(
+        kind=source.kind, source=source.rel, title=meta.title, slug=meta.slug, url=url,
+        permalink=absolute(config, url), output=output_file(section, meta.slug),
+        template=meta.template or f"{source.kind}.html", content=content,
+        summary=meta.summary if meta.summary is not None else rendered.summary,
+        date=meta.date, updated=meta.updated, author=meta.author or config.author, draft=meta.draft,
+        toc=rendered.toc, show_toc=meta.toc and _heading_count(rendered.toc) >= 2,
+        word_count=rendered.word_count, reading_time=rendered.reading_time, extra=meta.extra, diagrams=slots,
+    )
+
+
+def _heading_count(toc: tuple[TocEntry, ...]) -> int:
+    return sum(1 + _heading_count(entry.children) for entry in toc)
+
+
+def _link_neighbours(posts: list[Page]) -> None:
+    """posts are newest first: prev is the older neighbour, next the newer one."""
+    for index, post in enumerate(posts):
+        post.next = posts[index - 1] if index > 0 else None
+        post.prev = posts[index + 1] if index + 1 < len(posts) else None
+
+
+def _collect_tags(config: Config, posts: list[Page], sources: list[Source], diagnostics: Diagnostics) -> list[Tag]:
+    lines = {s.rel: s.meta.lines.get("tags", 1) for s in sources}
+    names = {s.rel: s.meta.tags for s in sources}
+    tags: dict[str, Tag] = {}
+    for post in reversed(posts):  # oldest first, so a tag keeps its earliest spelling
+        for name in names[post.source]:
+            slug = slugify(name)
+            if not slug:
+                diagnostics.add(error(f"tags: expected a tag with letters or digits, got {name!r}",
+                                      post.source, lines[post.source]))
+                continue
+            tag = tags.get(slug)
+            if tag is None:
+                url = url_path(config, "tags", slug)
+                tag = tags[slug] = Tag(name, slug, url, absolute(config, url))
+            if post not in tag.posts:
+                tag.posts.insert(0, post)
+                post.tags.append(tag)
+    return sorted(tags.values(), key=lambda t: t.slug)
+
+
+def _listings(config: Config, posts: list[Page], tags: list[Tag]) -> list[Listing]:
+    def listing(kind: str, title: str, url: str, output: str, template: str, **kw: Any) -> Listing:
+        return Listing(kind, title, url, absolute(config, url), output, template, config.description, **kw)
+
+    result = _home_pages(config, posts, listing)
+    result.append(listing("tags", "Tags", url_path(config, "tags"), output_file("tags"), "tags.html"))
+    for tag in tags:
+        result.append(listing("tag", f"Posts tagged “{tag.name}”", tag.url, output_file("tags", tag.slug),
+                              "tag.html", tag=tag))
+    result.append(listing("archive", "Archive", url_path(config, "archive"), output_file("archive"), "archive.html"))
+    result.append(listing("404", "Page not found", config.base_path + "404.html", "404.html", "404.html"))
+    for name in ("feed.xml", "sitemap.xml", "robots.txt"):
+        result.append(listing(name.split(".")[0], name, config.base_path + name, name, name))
+    return result
+
+
+def _home_pages(config: Config, posts: list[Page], listing: Any) -> list[Listing]:
+    size = config.posts_per_page
+    chunks = [posts[i:i + size] for i in range(0, len(posts), size)] or [[]]
+    urls = [url_path(config)] + [url_path(config, "page", str(n)) for n in range(2, len(chunks) + 1)]
+    outputs = [output_file()] + [output_file("page", str(n)) for n in range(2, len(chunks) + 1)]
+    return [
+        listing("index", config.title if n == 1 else f"{config.title} — page {n}", urls[n - 1], outputs[n - 1],
+                "index.html", paginator=Paginator(chunk, n, len(chunks), urls[0],
+                                                  urls[n - 2] if n > 1 else None,
+                                                  urls[n] if n < len(chunks) else None))
+        for n, chunk in enumerate(chunks, start=1)
+    ]
+
+
+def _claim_outputs(items: list[Page | Listing], diagnostics: Diagnostics) -> None:
+    claimed: dict[str, Page | Listing] = {}
+    for item in items:
+        other = claimed.setdefault(item.output, item)
+        if other is not item:
+            diagnostics.add(error(f"{_name(item)} and {_name(other)} both want the URL {item.url}",
+                                  getattr(item, "source", ""), 1 if isinstance(item, Page) else None,
+                                  hint="give one of them another slug: in its front matter"))
+
+
+def _name(item: Page | Listing) -> str:
+    return item.source if isinstance(item, Page) else f"the {item.kind} page"
