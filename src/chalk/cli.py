@@ -83,6 +83,20 @@ def make_parser() -> argparse.ArgumentParser:
                               help="fail on warnings and on diagram slots that still await a drawing")
     build_parser.set_defaults(handler=cmd_build)
 
+    serve_parser = commands.add_parser(
+        "serve", help="preview the site with live reload",
+        description="Build the site in memory and serve it on 127.0.0.1 with live reload: every save shows "
+                    "in the browser at once, keeping your place; build errors show as an overlay. "
+                    "Drafts are shown. public/ is never touched.",
+        epilog="example: chalk serve --port 8001")
+    serve_parser.add_argument("-s", "--source", type=Path, default=Path("."), metavar="DIR",
+                              help="the site's folder, holding site.yaml (default: the current folder)")
+    serve_parser.add_argument("--host", default="127.0.0.1",
+                              help="address to listen on (default: 127.0.0.1; other addresses expose your drafts)")
+    serve_parser.add_argument("-p", "--port", type=int, default=8000, help="port to listen on (default: 8000)")
+    serve_parser.add_argument("--no-drafts", action="store_true", help="hide posts marked draft: true")
+    serve_parser.set_defaults(handler=cmd_serve)
+
     new_parser = commands.add_parser(
         "new", help="create a new draft post", description="Create content/posts/<slug>.md as a draft, "
         "with today's date. Refuses to overwrite an existing file.",
@@ -114,6 +128,19 @@ def cmd_build(args: argparse.Namespace, reporter: Reporter) -> int:
     reporter.diagnostics(result.diagnostics.warnings)
     reporter.slots(result)
     reporter.built(result, time.perf_counter() - start)
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace, reporter: Reporter) -> int:
+    from .serve import run  # the server and watchdog load only when serving
+
+    def log(line: str) -> None:
+        print(line, file=reporter.out, flush=True)
+
+    try:
+        run(args.source.resolve(), args.host, args.port, drafts=not args.no_drafts, log=log)
+    except KeyboardInterrupt:
+        log("Stopped.")
     return 0
 
 

@@ -19,6 +19,7 @@ from .yamlsource import YamlMapping, YamlProblem, parse_mapping
 
 POSTS_DIR = "posts"
 FENCE = "---"
+BOM = b"\xef\xbb\xbf"
 KNOWN_FIELDS = ("title", "date", "updated", "summary", "tags", "draft", "slug", "author", "toc", "template")
 
 
@@ -71,11 +72,13 @@ def kind_of(path: Path, content_dir: Path) -> str:
 def read_source(path: Path, root: Path, content_dir: Path, tz: tzinfo, diagnostics: Diagnostics) -> Source | None:
     """Read and validate one file; problems go to ``diagnostics``; None if it has errors."""
     rel = path.relative_to(root).as_posix()
+    data = path.read_bytes()
     try:
-        text = decode(path.read_bytes())
+        text = decode(data)
     except UnicodeDecodeError as exc:
-        diagnostics.add(error(f"not UTF-8 text: undecodable byte at offset {exc.start}", rel,
-                              hint="save the file as UTF-8"))
+        offset = exc.start + (len(BOM) if data.startswith(BOM) else 0)  # utf-8-sig counts after the BOM
+        diagnostics.add(error(f"not UTF-8 text: undecodable byte at offset {offset}", rel,
+                              data[:offset].count(b"\n") + 1, hint="save the file as UTF-8"))
         return None
     kind = kind_of(path, content_dir)
     split = split_front_matter(text, rel, diagnostics)
@@ -131,12 +134,12 @@ def validate_front_matter(mapping: YamlMapping, kind: str, stem: str, rel: str, 
             return None
 
     title = field_value("title", _text, "text")
-    if title is None and "title" not in data:
-        problems.add(error("title: required, expected text", rel, mapping.first_line,
+    if not (title or "").strip() and not problems.errors:  # missing, empty or `title:` with no value
+        problems.add(error("title: required, expected text", rel, mapping.line_of("title"),
                            hint="add a line like title: My article"))
     published = field_value("date", lambda v: _datetime(v, tz), _DATE_EXPECTED)
-    if published is None and kind == "post" and "date" not in data:
-        problems.add(error(f"date: required for posts, expected {_DATE_EXPECTED}", rel, mapping.first_line))
+    if published is None and kind == "post" and data.get("date") is None:  # missing, or `date:` with no value
+        problems.add(error(f"date: required for posts, expected {_DATE_EXPECTED}", rel, mapping.line_of("date")))
     meta = {
         "date": published,
         "updated": field_value("updated", lambda v: _datetime(v, tz), _DATE_EXPECTED),

@@ -13,6 +13,8 @@ from itertools import groupby
 from typing import Any
 from urllib.parse import quote
 
+from markupsafe import Markup
+
 from .config import Config
 from .content import Source, slugify
 from .diagrams import DiagramSlot, Drawing, fill_slots
@@ -62,6 +64,7 @@ class Page:
     tags: list[Tag] = field(default_factory=list, repr=False)
     prev: "Page | None" = field(default=None, repr=False)
     next: "Page | None" = field(default=None, repr=False)
+    template_line: int | None = field(default=None, repr=False)  # line of a front matter `template:`
 
     @property
     def lastmod(self) -> datetime | None:
@@ -153,7 +156,8 @@ def _make_page(config: Config, source: Source, rendered: Rendered, drawings: dic
     return Page(
         kind=source.kind, source=source.rel, title=meta.title, slug=meta.slug, url=url,
         permalink=absolute(config, url), output=output_file(section, meta.slug),
-        template=meta.template or f"{source.kind}.html", content=content,
+        template=meta.template or f"{source.kind}.html", template_line=meta.lines.get("template"),
+        content=Markup(content),
         summary=meta.summary if meta.summary is not None else rendered.summary,
         date=meta.date, updated=meta.updated, author=meta.author or config.author, draft=meta.draft,
         toc=rendered.toc, show_toc=meta.toc and _heading_count(rendered.toc) >= 2,

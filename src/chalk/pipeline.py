@@ -21,7 +21,7 @@ from .errors import BuildError, Diagnostic, Diagnostics, Severity
 from .markdown import MarkdownRenderer, Rendered
 from .model import Site, build_site
 from .output import WriteStats, check_output_dir, write_site
-from .render import make_environment, render_all
+from .render import RenderMemo, make_environment, render_all
 
 HASHED_SUFFIXES = (".css", ".js")
 
@@ -81,46 +81,113 @@ class BuildResult:
         return self.loaded.diagnostics
 
 
-def load(root: Path, options: BuildOptions = BuildOptions(), renderer: MarkdownRenderer | None = None) -> Loaded:
-    """Stages 1-5. Raises :class:`BuildError` with every problem found."""
-    diagnostics, timings = Diagnostics(), Timings()
-    with timings.stage("config"):
-        config = load_config(root, diagnostics)
-    diagnostics.raise_if_errors()
-    assert config is not None
-    if options.base_url:
-        config = with_base_url(config, options.base_url)
-    with timings.stage("content"):
-        sources = load_sources(config, options.drafts, diagnostics)
-    with timings.stage("markdown"):
-        rendered = render_sources(sources, renderer or MarkdownRenderer(), diagnostics)
-    diagnostics.raise_if_errors()
-    with timings.stage("model"):
-        drawings: dict[str, Drawing] = find_drawings(config.static_dir)
-        site = build_site(config, rendered, drawings, diagnostics)
-    if options.strict:
-        diagnostics = strict(diagnostics, site)
-    diagnostics.raise_if_errors()
-    return Loaded(config, site, diagnostics, timings)
+class Builder:
+    """Runs the pipeline, keeping what it can between runs (used as-is by the preview server).
+
+    A fresh Builder is exactly a clean build. A reused one skips re-reading files whose
+    size and mtime are unchanged, re-rendering Markdown whose text is unchanged, and
+    re-rendering pages whose recorded template inputs are unchanged; the output is
+    the same bytes a clean build gives.
+    """
+
+    def __init__(self, root: Path, options: BuildOptions = BuildOptions(), incremental: bool = False):
+        self.root, self.options = root, options
+        self.renderer = MarkdownRenderer()
+        self.incremental = incremental
+        self._sources: dict[Path, tuple[tuple[int, int], Source | None, list[Diagnostic]]] = {}
+        self._rendered: dict[str, tuple[int, str, Rendered]] = {}
+        self.memo = RenderMemo() if incremental else None
+
+    def load(self) -> Loaded:
+        """Stages 1-5. Raises :class:`BuildError` with every problem found."""
+        diagnostics, timings = Diagnostics(), Timings()
+        with timings.stage("config"):
+            config = load_config(self.root, diagnostics)
+        diagnostics.raise_if_errors()
+        assert config is not None
+        if self.options.base_url:
+            config = with_base_url(config, self.options.base_url)
+        with timings.stage("content"):
+            sources = self.load_sources(config, diagnostics)
+        with timings.stage("markdown"):
+            rendered = self.render_sources(sources, diagnostics)
+        diagnostics.raise_if_errors()
+        with timings.stage("model"):
+            drawings: dict[str, Drawing] = find_drawings(config.static_dir)
+            site = build_site(config, rendered, drawings, diagnostics)
+        if self.options.strict:
+            diagnostics = strict(diagnostics, site)
+        diagnostics.raise_if_errors()
+        return Loaded(config, site, diagnostics, timings)
+
+    def load_sources(self, config: Config, diagnostics: Diagnostics) -> list[Source]:
+        sources, seen = [], {}
+        for path in discover(config.content_dir):
+            stat = path.stat()
+            stamp = (stat.st_mtime_ns, stat.st_size)
+            cached = self._sources.get(path)
+            if cached is None or cached[0] != stamp or not self.incremental:
+                found = Diagnostics()
+                source = read_source(path, config.root, config.content_dir, config.tz, found)
+                cached = (stamp, source, found.items)
+            seen[path] = cached
+            source, problems = cached[1], cached[2]
+            diagnostics.extend(problems)
+            if source is not None and (self.options.drafts or not source.meta.draft):
+                sources.append(source)
+        self._sources = seen
+        return sources
+
+    def render_sources(self, sources: list[Source], diagnostics: Diagnostics) -> list[tuple[Source, Rendered]]:
+        results, kept = [], {}
+        for source in sources:
+            cached = self._rendered.get(source.rel)
+            if cached is not None and cached[0] == source.body_line and cached[1] == source.body:
+                rendered = cached[2]
+            else:
+                rendered = self.renderer.render(source.body, source.rel, source.body_line)
+            if self.incremental:
+                kept[source.rel] = (source.body_line, source.body, rendered)
+            diagnostics.extend(list(rendered.diagnostics))
+            results.append((source, rendered))
+        self._rendered = kept
+        return results
+
+    def render(self, loaded: Loaded) -> dict[str, bytes | Path]:
+        """Stage 6: every output file in memory (static files as paths to copy)."""
+        config, diagnostics = loaded.config, loaded.diagnostics
+        with loaded.timings.stage("render"):
+            files: dict[str, bytes | Path] = dict(static_files(config))
+            files[PYGMENTS_CSS] = pygments_css(config)
+            hashes = {rel: content_hash(data if isinstance(data, bytes) else data.read_bytes())
+                      for rel, data in files.items() if rel.endswith(HASHED_SUFFIXES)}
+            env = make_environment(config, hashes)
+            globals_key = content_hash(repr((config, sorted(hashes.items()))).encode())
+            pages = render_all(env, loaded.site, config.root, diagnostics, self.memo, globals_key)
+            for rel in sorted(pages.keys() & files.keys()):
+                diagnostics.add(Diagnostic(f"static/{rel} and a generated page both want {rel}", f"static/{rel}"))
+            files.update(pages)
+        diagnostics.raise_if_errors()
+        return files
+
+    def build(self) -> "BuildResult":
+        """Load, render, and only then write. On any error nothing is written."""
+        loaded = self.load()
+        target = output_dir(self.root, loaded.config, self.options)
+        files = self.render(loaded)
+        with loaded.timings.stage("write"):
+            stats = write_site(target, files)
+        return BuildResult(loaded, target, files, stats)
 
 
-def load_sources(config: Config, drafts: bool, diagnostics: Diagnostics) -> list[Source]:
-    sources = []
-    for path in discover(config.content_dir):
-        source = read_source(path, config.root, config.content_dir, config.tz, diagnostics)
-        if source is not None and (drafts or not source.meta.draft):
-            sources.append(source)
-    return sources
+def load(root: Path, options: BuildOptions = BuildOptions()) -> Loaded:
+    """Stages 1-5 of a clean build; writes nothing."""
+    return Builder(root, options).load()
 
 
-def render_sources(sources: list[Source], renderer: MarkdownRenderer,
-                   diagnostics: Diagnostics) -> list[tuple[Source, Rendered]]:
-    results = []
-    for source in sources:
-        rendered = renderer.render(source.body, source.rel, source.body_line)
-        diagnostics.extend(list(rendered.diagnostics))
-        results.append((source, rendered))
-    return results
+def build(root: Path, options: BuildOptions = BuildOptions()) -> BuildResult:
+    """A clean build: load, render, and only then write."""
+    return Builder(root, options).build()
 
 
 def strict(diagnostics: Diagnostics, site: Site) -> Diagnostics:
@@ -133,37 +200,10 @@ def strict(diagnostics: Diagnostics, site: Site) -> Diagnostics:
     return promoted
 
 
-def render_site(loaded: Loaded) -> dict[str, bytes | Path]:
-    """Stage 6: every output file in memory (static files as paths to copy)."""
-    config, diagnostics = loaded.config, loaded.diagnostics
-    with loaded.timings.stage("render"):
-        files: dict[str, bytes | Path] = dict(static_files(config))
-        files[PYGMENTS_CSS] = pygments_css(config)
-        hashes = {rel: content_hash(data if isinstance(data, bytes) else data.read_bytes())
-                  for rel, data in files.items() if rel.endswith(HASHED_SUFFIXES)}
-        env = make_environment(config, hashes)
-        pages = render_all(env, loaded.site, config.root, diagnostics)
-        for rel in sorted(pages.keys() & files.keys()):
-            diagnostics.add(Diagnostic(f"static/{rel} and a generated page both want {rel}", f"static/{rel}"))
-        files.update(pages)
-    diagnostics.raise_if_errors()
-    return files
-
-
 def output_dir(root: Path, config: Config, options: BuildOptions) -> Path:
     if options.output is not None:
         return check_output_dir(options.output, root, explicit=True)
     return check_output_dir(config.output_path, root, explicit=False)
 
 
-def build(root: Path, options: BuildOptions = BuildOptions()) -> BuildResult:
-    """Load, render, and only then write. On any error nothing is written."""
-    loaded = load(root, options)
-    target = output_dir(root, loaded.config, options)
-    files = render_site(loaded)
-    with loaded.timings.stage("write"):
-        stats = write_site(target, files)
-    return BuildResult(loaded, target, files, stats)
-
-
-__all__ = ["BuildError", "BuildOptions", "BuildResult", "Loaded", "build", "load", "render_site"]
+__all__ = ["BuildError", "BuildOptions", "BuildResult", "Builder", "Loaded", "build", "load"]

@@ -7,18 +7,20 @@ templates too) and undefined names are errors, reported as
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Callable
+
+import hashlib
 
 import jinja2
 
 from . import __version__
 from .config import Config, builtin_theme_dir
 from .errors import Diagnostic, Diagnostics, error
-from .model import Listing, Page, Site, absolute
+from .model import Listing, Page, Paginator, Site, Tag, Year, absolute
 
 
 @dataclass(frozen=True)
@@ -42,10 +44,83 @@ class SiteContext:
     generator: str
 
 
-def make_environment(config: Config, asset_hashes: dict[str, str]) -> jinja2.Environment:
+Fact = tuple[str, str]  # (model object key, attribute name)
+
+
+@dataclass
+class Reads:
+    """What one page's rendering read: model facts with the values seen, and template names."""
+
+    facts: dict[Fact, Any] = field(default_factory=dict)
+    templates: set[str] = field(default_factory=set)
+
+
+def object_key(obj: Any) -> str | None:
+    """A name for a model object that stays the same across builds."""
+    if isinstance(obj, Page):
+        return "page:" + obj.source
+    if isinstance(obj, Listing):
+        return "listing:" + obj.output
+    if isinstance(obj, Tag):
+        return "tag:" + obj.slug
+    if isinstance(obj, Year):
+        return f"year:{obj.year}"
+    if isinstance(obj, SiteContext):
+        return "site"
+    if isinstance(obj, Paginator):
+        return f"paginator:{obj.number}"
+    return None
+
+
+def comparable(value: Any) -> Any:
+    """A value that can be compared with ``==`` across builds: model objects become their keys."""
+    if isinstance(value, jinja2.Undefined):
+        return ("undefined",)
+    key = object_key(value)
+    if key is not None:
+        return ("ref", key)
+    if isinstance(value, (list, tuple)):
+        return tuple(comparable(item) for item in value)
+    return value
+
+
+class TrackingEnvironment(jinja2.Environment):
+    """A Jinja environment that can record which model attributes and templates a render reads.
+
+    Jinja compiles every ``a.b`` and ``a[b]`` to ``environment.getattr``/``getitem`` and
+    every extends/include/import to ``get_template``, so recording them here gives each
+    page's exact inputs; the preview server re-renders only pages whose inputs changed.
+    """
+
+    reads: Reads | None = None
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        value = super().getattr(obj, attribute)
+        self._record(obj, attribute, value)
+        return value
+
+    def getitem(self, obj: Any, argument: Any) -> Any:
+        value = super().getitem(obj, argument)
+        if isinstance(argument, str):
+            self._record(obj, argument, value)
+        return value
+
+    def get_template(self, name: Any, parent: Any = None, globals: Any = None) -> jinja2.Template:
+        if self.reads is not None and isinstance(name, str):
+            self.reads.templates.add(name)
+        return super().get_template(name, parent, globals)
+
+    def _record(self, obj: Any, attribute: str, value: Any) -> None:
+        if self.reads is not None:
+            key = object_key(obj)
+            if key is not None:
+                self.reads.facts[(key, attribute)] = comparable(value)
+
+
+def make_environment(config: Config, asset_hashes: dict[str, str]) -> TrackingEnvironment:
     """One environment per build: the site's templates first, then chalk's built-in theme."""
     folders = [config.templates_dir, builtin_theme_dir() / "templates"]
-    env = jinja2.Environment(
+    env = TrackingEnvironment(
         loader=jinja2.FileSystemLoader([str(f) for f in folders if f.is_dir()]),
         autoescape=jinja2.select_autoescape(enabled_extensions=("html", "xml"), default_for_string=True),
         undefined=jinja2.StrictUndefined,
@@ -97,7 +172,7 @@ def site_context(site: Site) -> SiteContext:
 def render_item(env: jinja2.Environment, item: Page | Listing, site: SiteContext,
                 templates_root: Path) -> tuple[bytes | None, Diagnostic | None]:
     """Render one page; a template problem comes back as a diagnostic naming the template line."""
-    context: dict[str, Any] = {"site": site, "page": item}
+    context: dict[str, Any] = {"site": site, "page": item, "paginator": None, "tag": None}
     if isinstance(item, Listing):
         context.update(paginator=item.paginator, tag=item.tag)
     try:
@@ -105,23 +180,101 @@ def render_item(env: jinja2.Environment, item: Page | Listing, site: SiteContext
     except jinja2.TemplateSyntaxError as exc:
         return None, error(f"template: {exc.message}", _template_path(exc.filename, templates_root), exc.lineno)
     except jinja2.TemplateNotFound as exc:
-        where = item.source if isinstance(item, Page) else ""
-        return None, error(f"template: {exc.name} not found in templates/", where,
-                           hint="check the template: field or create the file")
+        if isinstance(item, Page) and exc.name == item.template:  # the page's own template is missing
+            return None, error(f"template: {exc.name} not found in templates/", item.source, item.template_line,
+                               hint="check the template: field or create the file")
+        path, line = _template_frame(exc.__traceback__, templates_root)  # a template includes a missing one
+        return None, error(f"template: {exc.name} not found in templates/", path, line,
+                           hint="check the template's include/extends/import or create the file")
     except Exception as exc:  # any error raised while a template runs is the template's problem
         path, line = _template_frame(exc.__traceback__, templates_root)
         return None, error(f"template: {type(exc).__name__}: {exc} (rendering {_describe(item)})", path, line)
     return text.encode("utf-8"), None
 
 
-def render_all(env: jinja2.Environment, site: Site, templates_root: Path,
-               diagnostics: Diagnostics) -> dict[str, bytes]:
-    """Render every page of the site; each distinct template error is reported once."""
+@dataclass(frozen=True)
+class _Memo:
+    data: bytes
+    reads: Reads
+    templates: dict[str, str]  # name -> source hash, for the templates this page used
+    globals_key: str
+
+
+@dataclass
+class RenderMemo:
+    """Pages rendered by earlier builds, with what each read; reused while those inputs are unchanged."""
+
+    entries: dict[str, _Memo] = field(default_factory=dict)
+    rendered: int = 0
+    reused: int = 0
+
+    def reusable(self, item: Page | Listing, objects: dict[str, Any], templates: dict[str, str],
+                 globals_key: str) -> bytes | None:
+        memo = self.entries.get(item.output)
+        if memo is None or memo.globals_key != globals_key:
+            return None
+        if any(templates.get(name) != digest for name, digest in memo.templates.items()):
+            return None
+        for (key, attribute), seen in memo.reads.facts.items():
+            obj = objects.get(key)
+            if obj is None or comparable(jinja2.Environment.getattr(_PLAIN_ENV, obj, attribute)) != seen:
+                return None
+        return memo.data
+
+
+_PLAIN_ENV = jinja2.Environment()
+
+
+def template_hashes(env: jinja2.Environment) -> dict[str, str]:
+    """Source hash of every template the environment can load (site templates shadow built-in ones)."""
+    hashes: dict[str, str] = {}
+    loader = env.loader
+    assert isinstance(loader, jinja2.FileSystemLoader)
+    for folder in reversed(loader.searchpath):
+        for path in Path(folder).rglob("*"):
+            if path.is_file():
+                hashes[path.relative_to(folder).as_posix()] = hashlib.sha1(path.read_bytes()).hexdigest()
+    return hashes
+
+
+def model_objects(site: Site, context: SiteContext) -> dict[str, Any]:
+    """Every model object a template can reach, by its :func:`object_key`."""
+    objects: dict[str, Any] = {"site": context}
+    for obj in [*site.renderables, *site.tags, *site.years]:
+        objects[object_key(obj) or ""] = obj
+    for listing in site.listings:
+        if listing.paginator is not None:
+            objects[object_key(listing.paginator) or ""] = listing.paginator
+    return objects
+
+
+def render_all(env: TrackingEnvironment, site: Site, templates_root: Path, diagnostics: Diagnostics,
+               memo: RenderMemo | None = None, globals_key: str = "") -> dict[str, bytes]:
+    """Render every page of the site; each distinct template error is reported once.
+
+    With a ``memo`` from an earlier build, a page whose recorded inputs, templates and
+    ``globals_key`` are all unchanged is reused instead of rendered again.
+    """
     context = site_context(site)
+    objects = model_objects(site, context) if memo is not None else {}
+    hashes = template_hashes(env) if memo is not None else {}
+    fresh: dict[str, _Memo] = {}
     outputs: dict[str, bytes] = {}
     seen: set[str] = set()
+    rendered = reused = 0
     for item in site.renderables:
-        data, problem = render_item(env, item, context, templates_root)
+        data = memo.reusable(item, objects, hashes, globals_key) if memo is not None else None
+        if data is not None:
+            reused += 1
+            fresh[item.output] = memo.entries[item.output]  # type: ignore[union-attr]
+            outputs[item.output] = data
+            continue
+        env.reads = Reads() if memo is not None else None
+        try:
+            data, problem = render_item(env, item, context, templates_root)
+        finally:
+            reads, env.reads = env.reads, None
+        rendered += 1
         if problem is not None:
             key = problem.location + problem.message.split(" (rendering")[0]
             if key not in seen:
@@ -129,6 +282,11 @@ def render_all(env: jinja2.Environment, site: Site, templates_root: Path,
                 diagnostics.add(problem)
         elif data is not None:
             outputs[item.output] = data
+            if reads is not None:
+                used = {name: hashes.get(name, "") for name in reads.templates}
+                fresh[item.output] = _Memo(data, reads, used, globals_key)
+    if memo is not None:
+        memo.entries, memo.rendered, memo.reused = fresh, rendered, reused
     return outputs
 
 

@@ -67,6 +67,8 @@ def parse_mapping(text: str, first_line: int = 1) -> YamlMapping:
             if isinstance(key, yaml.ScalarNode)
         }
         data = loader.construct_document(node)
+    except YamlProblem:
+        raise
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = first_line + (mark.line if mark else 0)

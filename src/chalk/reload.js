@@ -1,0 +1,69 @@
+// chalk preview: live reload that keeps your place. Injected by `chalk serve` only.
+(() => {
+  "use strict";
+  const OVERLAY_ID = "chalk-error-overlay";
+  let events;
+
+  const pagePath = () => location.pathname.replace(/index\.html$/, "");
+
+  function showErrors(lines) {
+    let box = document.getElementById(OVERLAY_ID);
+    if (!box) {
+      box = document.createElement("div");
+      box.id = OVERLAY_ID;
+      box.setAttribute("role", "alert");
+      box.style.cssText = "position:fixed;inset:auto 0 0 0;max-height:60vh;overflow:auto;z-index:2147483647;" +
+        "margin:0;padding:1rem 1.25rem;background:#2b0a0a;color:#ffe9e9;border-top:4px solid #ff5d5d;" +
+        "font:14px/1.5 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;white-space:pre-wrap;";
+      document.body.appendChild(box);
+    }
+    box.textContent = "Build failed — still showing the last good version.\n\n" + lines.join("\n");
+  }
+
+  function clearErrors() {
+    const box = document.getElementById(OVERLAY_ID);
+    if (box) box.remove();
+  }
+
+  function swapStylesheets(changed) {
+    for (const link of document.querySelectorAll('link[rel="stylesheet"]')) {
+      const url = new URL(link.href, location.href);
+      if (!changed.includes(url.pathname)) continue;
+      url.searchParams.set("chalk-reload", Date.now().toString());
+      const fresh = link.cloneNode();
+      fresh.href = url.toString();
+      fresh.addEventListener("load", () => link.remove(), { once: true });
+      link.after(fresh);
+    }
+  }
+
+  function usesAsset(changed) {
+    return [...document.querySelectorAll("img[src], script[src], source[src]")].some((el) =>
+      changed.includes(new URL(el.getAttribute("src"), location.href).pathname));
+  }
+
+  async function morph() {
+    const x = window.scrollX, y = window.scrollY;
+    const response = await fetch(location.href, { cache: "no-store" });
+    const doc = new DOMParser().parseFromString(await response.text(), "text/html");
+    document.title = doc.title;
+    document.body.replaceWith(doc.body);
+    window.scrollTo(x, y);
+    document.dispatchEvent(new CustomEvent("chalk:reloaded"));
+  }
+
+  function connect() {
+    events = new EventSource("/__chalk__/events");
+    events.onmessage = async (event) => {
+      const message = JSON.parse(event.data);
+      if (message.type === "error") return showErrors(message.errors);
+      if (window.__chalkErrorPage) return location.reload();
+      clearErrors();
+      if (message.type !== "change") return;
+      if (message.css.length) swapStylesheets(message.css);
+      if (message.pages.includes(pagePath()) || usesAsset(message.assets)) await morph();
+    };
+  }
+
+  connect();
+})();

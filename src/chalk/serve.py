@@ -1,0 +1,384 @@
+"""The preview server: builds in memory, serves it on loopback, and pushes changes to the browser.
+
+- The site is built into memory (never into public/), with base_url set to the
+  server's own address and drafts shown; a rebuild swaps in a complete new
+  snapshot, so a request never sees a half-built site (it waits for the swap).
+- Requests are answered only from that snapshot: a path that is not one of its
+  files is a 404, so nothing outside the build can be served.
+- The browser learns of changes through Server-Sent Events at ``/__chalk__/events``;
+  the small script at ``/__chalk__/reload.js`` (injected into HTML only here)
+  swaps changed stylesheets, morphs a changed page in place keeping the scroll
+  position, and shows build errors as an overlay until the next good build.
+"""
+
+from __future__ import annotations
+
+import json
+import mimetypes
+import queue
+import re
+import threading
+import time
+from dataclasses import dataclass, field
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from importlib import resources
+from pathlib import Path
+from typing import Any, Callable
+from urllib.parse import unquote, urlsplit
+
+from .config import load_config
+from .errors import BuildError, ChalkError, Diagnostic, Diagnostics
+from .pipeline import BuildOptions, Builder
+
+CHALK_PREFIX = "/__chalk__/"
+EVENTS_PATH = CHALK_PREFIX + "events"
+SCRIPT_PATH = CHALK_PREFIX + "reload.js"
+REQUEST_WAIT_SECONDS = 10.0
+KEEPALIVE_SECONDS = 15.0
+_ASSET_QUERY = re.compile(rb"\?v=[0-9a-f]+")
+
+
+class PortInUse(ChalkError):
+    def __init__(self, host: str, port: int):
+        super().__init__(f"port {port} on {host} is already in use; try another one with --port {port + 1}")
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """One complete build as the server serves it."""
+
+    files: dict[str, bytes | Path]
+    stamps: dict[str, Any]  # rel -> something that changes when the file's bytes change
+    version: int
+
+
+@dataclass(frozen=True)
+class Change:
+    """What a rebuild changed, as URL paths the browser can match."""
+
+    pages: list[str]
+    css: list[str]
+    assets: list[str]
+
+
+def _stamp(data: bytes | Path, normalize: bool = False) -> Any:
+    if isinstance(data, Path):
+        stat = data.stat()
+        return (str(data), stat.st_mtime_ns, stat.st_size)
+    return hash(_ASSET_QUERY.sub(b"", data)) if normalize else hash(data)
+
+
+def diff(old: Snapshot | None, files: dict[str, bytes | Path], base_path: str) -> tuple[dict[str, Any], Change]:
+    """Stamps of the new files, and which pages, stylesheets and other assets changed."""
+    stamps = {rel: _stamp(data, rel.endswith(".html")) for rel, data in files.items()}
+    before = old.stamps if old else {}
+    changed = {rel for rel in stamps.keys() | before.keys() if stamps.get(rel) != before.get(rel)}
+    pages, css, assets = [], [], []
+    for rel in sorted(changed):
+        url = base_path + rel
+        if rel.endswith(".html"):
+            pages.append(url[: -len("index.html")] if rel.endswith("index.html") else url)
+        elif rel.endswith(".css"):
+            css.append(url)
+        else:
+            assets.append(url)
+    return stamps, Change(pages, css, assets)
+
+
+def inject_script(html: bytes) -> bytes:
+    """Add the live-reload script to a page (preview only; never in chalk build output)."""
+    tag = f'<script src="{SCRIPT_PATH}" defer></script>'.encode()
+    index = html.rfind(b"</body>")
+    return html[:index] + tag + html[index:] if index >= 0 else html + tag
+
+
+def reload_script() -> bytes:
+    return resources.files("chalk").joinpath("reload.js").read_bytes()
+
+
+class Broadcaster:
+    """Fan-out of server-sent events to every connected browser."""
+
+    def __init__(self) -> None:
+        self._clients: list[queue.Queue[dict[str, Any] | None]] = []
+        self._lock = threading.Lock()
+
+    def subscribe(self) -> queue.Queue[dict[str, Any] | None]:
+        client: queue.Queue[dict[str, Any] | None] = queue.Queue()
+        with self._lock:
+            self._clients.append(client)
+        return client
+
+    def unsubscribe(self, client: queue.Queue[dict[str, Any] | None]) -> None:
+        with self._lock:
+            if client in self._clients:
+                self._clients.remove(client)
+
+    def send(self, message: dict[str, Any] | None) -> None:
+        with self._lock:
+            for client in self._clients:
+                client.put(message)
+
+
+@dataclass
+class PreviewState:
+    """What the server currently serves: the last good snapshot and the current errors."""
+
+    snapshot: Snapshot | None = None
+    errors: list[Diagnostic] = field(default_factory=list)
+    base_path: str = "/"
+
+
+class Preview:
+    """Owns the builder, the current snapshot and the event channel; used by the HTTP handler."""
+
+    def __init__(self, root: Path, host: str, port: int, drafts: bool = True,
+                 log: Callable[[str], None] = print):
+        self.root, self.host, self.port, self.drafts, self.log = root, host, port, drafts, log
+        self.state = PreviewState()
+        self.events = Broadcaster()
+        self._idle = threading.Event()
+        self._idle.set()
+        self._build_lock = threading.Lock()
+        self._builder: Builder | None = None
+        self._builder_base = ""
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.host}:{self.port}{self.state.base_path}"
+
+    def _builder_for_current_config(self) -> Builder:
+        found = load_config(self.root, Diagnostics())
+        base_path = found.base_path if found else "/"
+        base_url = f"http://{self.host}:{self.port}{base_path}"
+        if self._builder is None or base_url != self._builder_base:
+            options = BuildOptions(drafts=self.drafts, base_url=base_url)
+            self._builder, self._builder_base = Builder(self.root, options, incremental=True), base_url
+        self.state.base_path = base_path
+        return self._builder
+
+    def rebuild(self, changed: set[Path] | None = None) -> Change | None:
+        """Build, swap in the result, and tell the browsers. Never raises on a build error.
+
+        Requests wait (bounded) while this runs, so none sees the old site after a save.
+        """
+        with self._build_lock:
+            self._idle.clear()
+            try:
+                return self._rebuild()
+            finally:
+                self._idle.set()
+
+    def _rebuild(self) -> Change | None:
+        start = time.perf_counter()
+        try:
+            builder = self._builder_for_current_config()
+            loaded = builder.load()
+            files = builder.render(loaded)
+        except BuildError as exc:
+            return self._failed(exc.diagnostics)
+        except Exception as exc:  # the server must survive anything a build throws
+            return self._failed([Diagnostic(f"internal error: {type(exc).__name__}: {exc}")])
+        old = self.state.snapshot
+        stamps, change = diff(old, files, self.state.base_path)
+        version = (old.version + 1) if old else 1
+        self.state.snapshot, self.state.errors = Snapshot(files, stamps, version), []
+        for warning in loaded.diagnostics.warnings:
+            self.log(warning.format())
+        millis = (time.perf_counter() - start) * 1000
+        memo = builder.memo
+        detail = f", {memo.rendered} rendered, {memo.reused} reused" if memo else ""
+        self.log(f"Rebuilt in {millis:.0f} ms: {len(change.pages)} pages changed{detail}")
+        self.events.send({"type": "change", "version": version, "pages": change.pages,
+                          "css": change.css, "assets": change.assets})
+        return change
+
+    def _failed(self, diagnostics: list[Diagnostic]) -> None:
+        """Keep serving the last good snapshot; show the errors in the terminal and the browser."""
+        self.state.errors = [d for d in diagnostics if d.is_error] or list(diagnostics)
+        for item in diagnostics:
+            self.log(item.format())
+        self.log(f"Build failed: {len(self.state.errors)} errors; still serving the last good site.")
+        self.events.send(self.error_message())
+        return None
+
+    def error_message(self) -> dict[str, Any]:
+        return {"type": "error", "errors": [d.format() for d in self.state.errors]}
+
+    def hello_message(self) -> dict[str, Any]:
+        if self.state.errors:
+            return self.error_message()
+        version = self.state.snapshot.version if self.state.snapshot else 0
+        return {"type": "hello", "version": version}
+
+    def wait_until_idle(self) -> bool:
+        return self._idle.wait(REQUEST_WAIT_SECONDS)
+
+    def lookup(self, raw_path: str) -> tuple[int, str | bytes | Path | None]:
+        """Map a request path to (status, payload): 200 file, 301 location, 404 None."""
+        path = urlsplit(raw_path).path
+        decoded = unquote(path)
+        if "\\" in decoded or "\0" in decoded:
+            return HTTPStatus.NOT_FOUND, None
+        base = self.state.base_path
+        if not decoded.startswith(base):
+            return (HTTPStatus.MOVED_PERMANENTLY, base) if decoded in ("", "/") else (HTTPStatus.NOT_FOUND, None)
+        rest = decoded[len(base):]
+        if any(part in (".", "..") for part in rest.split("/")):
+            return HTTPStatus.NOT_FOUND, None
+        snapshot = self.state.snapshot
+        if snapshot is None:
+            return HTTPStatus.NOT_FOUND, None
+        rel = rest + "index.html" if rest == "" or rest.endswith("/") else rest
+        if rel in snapshot.files:
+            return HTTPStatus.OK, rel
+        if rel + "/index.html" in snapshot.files:
+            return HTTPStatus.MOVED_PERMANENTLY, path + "/"
+        return HTTPStatus.NOT_FOUND, None
+
+
+class Handler(BaseHTTPRequestHandler):
+    """GET and HEAD only; everything comes from the preview's in-memory snapshot."""
+
+    server_version = "chalk-preview"
+    protocol_version = "HTTP/1.1"
+    preview: Preview  # set on the subclass made by make_server
+
+    def log_message(self, format: str, *args: Any) -> None:  # quiet: the terminal is for build output
+        return
+
+    def do_GET(self) -> None:
+        self._respond(head=False)
+
+    def do_HEAD(self) -> None:
+        self._respond(head=True)
+
+    def _not_allowed(self) -> None:
+        self._send(HTTPStatus.METHOD_NOT_ALLOWED, b"Method not allowed\n", "text/plain; charset=utf-8",
+                   extra={"Allow": "GET, HEAD"}, head=False)
+
+    do_POST = do_PUT = do_DELETE = do_PATCH = do_OPTIONS = do_TRACE = do_CONNECT = _not_allowed
+
+    def _respond(self, head: bool) -> None:
+        path = urlsplit(self.path).path
+        if path == EVENTS_PATH and not head:
+            return self._events()
+        if path == SCRIPT_PATH:
+            return self._send(HTTPStatus.OK, reload_script(), "text/javascript; charset=utf-8", head=head)
+        self.preview.wait_until_idle()
+        status, payload = self.preview.lookup(self.path)
+        snapshot = self.preview.state.snapshot
+        if snapshot is None:
+            return self._send(HTTPStatus.SERVICE_UNAVAILABLE, self._error_page(), "text/html; charset=utf-8", head)
+        if status == HTTPStatus.MOVED_PERMANENTLY:
+            return self._send(status, b"", "text/plain", extra={"Location": str(payload)}, head=head)
+        if status == HTTPStatus.NOT_FOUND:
+            body = snapshot.files.get("404.html", b"Not found\n")
+            body = body.read_bytes() if isinstance(body, Path) else body
+            return self._send(status, inject_script(body), "text/html; charset=utf-8", head=head)
+        rel = str(payload)
+        data = snapshot.files[rel]
+        try:
+            body = data.read_bytes() if isinstance(data, Path) else data
+        except OSError:
+            return self._send(HTTPStatus.NOT_FOUND, b"Not found\n", "text/plain; charset=utf-8", head=head)
+        kind = mimetypes.guess_type(rel)[0] or "application/octet-stream"
+        if kind == "text/html":
+            body, kind = inject_script(body), "text/html; charset=utf-8"
+        elif kind.startswith("text/") or kind in ("application/javascript", "application/xml"):
+            kind += "; charset=utf-8"
+        self._send(HTTPStatus.OK, body, kind, head=head)
+
+    def _error_page(self) -> bytes:
+        lines = "".join(f"<li>{_html_escape(d.format())}</li>" for d in self.preview.state.errors)
+        return inject_script(
+            b"<!doctype html><html lang=en><head><meta charset=utf-8><title>Build failed</title>"
+            b"<script>window.__chalkErrorPage = true</script></head><body><h1>The site did not build</h1>"
+            + f"<ul>{lines}</ul>".encode() + b"<p>Fix the file and save: this page reloads.</p></body></html>")
+
+    def _send(self, status: int, body: bytes, kind: str, head: bool, extra: dict[str, str] | None = None) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-store")
+        for name, value in (extra or {}).items():
+            self.send_header(name, value)
+        self.end_headers()
+        if not head:
+            self.wfile.write(body)
+
+    def _events(self) -> None:
+        self.send_response(HTTPStatus.OK)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Cache-Control", "no-store")
+        self.send_header("Connection", "close")
+        self.end_headers()
+        self.close_connection = True
+        client = self.preview.events.subscribe()
+        try:
+            self._event(self.preview.hello_message())
+            while True:
+                try:
+                    message = client.get(timeout=KEEPALIVE_SECONDS)
+                except queue.Empty:
+                    self.wfile.write(b": keepalive\n\n")
+                    self.wfile.flush()
+                    continue
+                if message is None:
+                    return
+                self._event(message)
+        except (BrokenPipeError, ConnectionResetError, OSError):
+            return
+        finally:
+            self.preview.events.unsubscribe(client)
+
+    def _event(self, message: dict[str, Any]) -> None:
+        self.wfile.write(b"data: " + json.dumps(message).encode() + b"\n\n")
+        self.wfile.flush()
+
+
+def _html_escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+class PreviewHTTPServer(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+
+def make_server(root: Path, host: str = "127.0.0.1", port: int = 8000, drafts: bool = True,
+                log: Callable[[str], None] = print) -> tuple[PreviewHTTPServer, Preview]:
+    """Bind the port (port 0 picks a free one) and make the preview; nothing is built yet."""
+    preview = Preview(root, host, port, drafts, log)
+    handler = type("BoundHandler", (Handler,), {"preview": preview})
+    try:
+        server = PreviewHTTPServer((host, port), handler)
+    except OSError as exc:
+        if exc.errno in (98, 48) or isinstance(exc, PermissionError):
+            raise PortInUse(host, port) from None
+        raise ChalkError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+    preview.port = server.server_address[1]
+    return server, preview
+
+
+def run(root: Path, host: str, port: int, drafts: bool, log: Callable[[str], None] = print,
+        ready: Callable[[Preview], None] | None = None) -> None:
+    """Build, serve and watch until interrupted (Ctrl-C)."""
+    from .watch import Watcher  # watchdog starts threads; import only when serving
+
+    server, preview = make_server(root, host, port, drafts, log)
+    preview.rebuild()
+    watcher = Watcher(root, preview.rebuild)
+    watcher.start()
+    log(f"Serving {preview.url} (drafts {'shown' if drafts else 'hidden'}); press Ctrl-C to stop.")
+    if ready:
+        ready(preview)
+    try:
+        server.serve_forever(poll_interval=0.2)
+    finally:
+        watcher.stop()
+        preview.events.send(None)
+        server.server_close()
+
+

@@ -1,0 +1,114 @@
+"""Watch the site's sources with watchdog and call back once per burst of changes.
+
+Editors save in many ways (write in place, write a temp file then rename it,
+delete and recreate, several files at once); every way ends as a burst of
+events, which the debounce folds into one callback with all changed paths.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+from typing import Callable, Iterable
+
+from watchdog.events import FileSystemEvent, FileSystemEventHandler
+from watchdog.observers import Observer
+
+WATCHED = ("content", "templates", "static", "site.yaml")
+QUIET_SECONDS = 0.08  # a burst ends after this much silence
+MAX_WAIT_SECONDS = 1.0  # ...or after this long, whatever happens
+_EDITOR_DEBRIS = ("~", ".swp", ".swx", ".swpx", ".tmp", ".crdownload")
+
+
+def is_relevant(path: Path, root: Path) -> bool:
+    """True for files chalk reads: under content/, templates/, static/, or site.yaml itself."""
+    try:
+        parts = path.relative_to(root).parts
+    except ValueError:
+        return False
+    if not parts or parts[0] not in WATCHED:
+        return False
+    name = parts[-1]
+    return not (name.startswith((".#", "#")) or name.endswith(_EDITOR_DEBRIS) or name == "4913")
+
+
+class Debouncer:
+    """Collects paths and calls ``callback(paths)`` once a burst has gone quiet."""
+
+    def __init__(self, callback: Callable[[set[Path]], None], quiet: float = QUIET_SECONDS,
+                 max_wait: float = MAX_WAIT_SECONDS):
+        self.callback, self.quiet, self.max_wait = callback, quiet, max_wait
+        self._pending: set[Path] = set()
+        self._first = self._last = 0.0
+        self._cond = threading.Condition()
+        self._stopped = False
+        self._thread = threading.Thread(target=self._run, name="chalk-debounce", daemon=True)
+        self._thread.start()
+
+    def add(self, paths: Iterable[Path]) -> None:
+        with self._cond:
+            now = time.monotonic()
+            if not self._pending:
+                self._first = now
+            self._pending.update(paths)
+            self._last = now
+            self._cond.notify()
+
+    def stop(self) -> None:
+        with self._cond:
+            self._stopped = True
+            self._cond.notify()
+        self._thread.join(timeout=2)
+
+    def _run(self) -> None:
+        while True:
+            with self._cond:
+                while not self._pending and not self._stopped:
+                    self._cond.wait()
+                if self._stopped:
+                    return
+                while True:
+                    now = time.monotonic()
+                    wait = min(self._last + self.quiet, self._first + self.max_wait) - now
+                    if wait <= 0 or self._stopped:
+                        break
+                    self._cond.wait(wait)
+                paths, self._pending = self._pending, set()
+            if paths:
+                self.callback(paths)
+
+
+class _Handler(FileSystemEventHandler):
+    def __init__(self, root: Path, debouncer: Debouncer):
+        self.root, self.debouncer = root, debouncer
+
+    def on_any_event(self, event: FileSystemEvent) -> None:
+        if event.event_type in ("opened", "closed_no_write"):
+            return
+        paths = [Path(str(p)) for p in (event.src_path, getattr(event, "dest_path", "")) if p]
+        relevant = [p for p in paths if is_relevant(p, self.root)]
+        if relevant:
+            self.debouncer.add(relevant)
+
+
+class Watcher:
+    """Watches the site's source folders and site.yaml (never public/) and reports bursts of changes."""
+
+    def __init__(self, root: Path, callback: Callable[[set[Path]], None]):
+        self.root = root.resolve()
+        self.debouncer = Debouncer(callback)
+        self.observer = Observer()
+        handler = _Handler(self.root, self.debouncer)
+        self.observer.schedule(handler, str(self.root), recursive=False)  # site.yaml, new folders
+        for name in WATCHED:
+            if (self.root / name).is_dir():
+                self.observer.schedule(handler, str(self.root / name), recursive=True)
+
+    def start(self) -> None:
+        self.observer.start()
+
+    def stop(self) -> None:
+        self.observer.stop()
+        self.observer.join(timeout=2)
+        self.debouncer.stop()
