@@ -7,6 +7,7 @@ never a traceback. All printing happens here, not in the pipeline.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 import time
 from datetime import date
@@ -14,8 +15,10 @@ from pathlib import Path
 from typing import Callable, Sequence, TextIO
 
 from . import __version__
-from .errors import BuildError, ChalkError, Diagnostic
-from .pipeline import BuildOptions, BuildResult, build
+from .errors import BuildError, ChalkError, Diagnostic, Severity
+from .check import check_external, check_site, external_links
+from .deploy import add_parser as add_deploy_parser
+from .pipeline import CACHE_DIR, BuildOptions, Builder, BuildResult, build
 from .scaffold import init_site, new_post
 
 COMMANDS = ("build", "serve", "check", "deploy", "new", "init")
@@ -97,6 +100,21 @@ def make_parser() -> argparse.ArgumentParser:
     serve_parser.add_argument("--no-drafts", action="store_true", help="hide posts marked draft: true")
     serve_parser.set_defaults(handler=cmd_serve)
 
+    check_parser = commands.add_parser(
+        "check", help="find broken links, anchors, alt text and headings (writes nothing)",
+        description="Load and render the site in memory and report, numbered, as path:line: message: links "
+                    "to pages or files that do not exist, #anchors missing on their page, images and diagram "
+                    "slots without alt text, skipped heading levels (errors, exit 1), and diagram slots still "
+                    "awaiting a drawing (warnings; errors with --strict). No network unless --external.",
+        epilog="example: chalk check --external")
+    _common_build_flags(check_parser)
+    check_parser.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    check_parser.add_argument("--external", action="store_true",
+                              help="also check external links (HEAD then GET, cached for a day in .chalk-cache/)")
+    check_parser.set_defaults(handler=cmd_check)
+
+    add_deploy_parser(commands)
+
     new_parser = commands.add_parser(
         "new", help="create a new draft post", description="Create content/posts/<slug>.md as a draft, "
         "with today's date. Refuses to overwrite an existing file.",
@@ -129,6 +147,30 @@ def cmd_build(args: argparse.Namespace, reporter: Reporter) -> int:
     reporter.slots(result)
     reporter.built(result, time.perf_counter() - start)
     return 0
+
+
+def cmd_check(args: argparse.Namespace, reporter: Reporter) -> int:
+    root = args.source
+    builder = Builder(root, BuildOptions(drafts=args.drafts, check=False))
+    try:
+        loaded = builder.load()
+        files = builder.render(loaded)
+    except BuildError as exc:
+        reporter.failed(exc, "Check")
+        return 1
+    found = [*loaded.diagnostics.items, *check_site(loaded.site, files, loaded.texts)]
+    if args.external:
+        links = external_links(loaded.site, loaded.texts)
+        found += check_external(links, loaded.config.root / CACHE_DIR / "links.json", time.time())
+    if args.strict:
+        found = [dataclasses.replace(d, severity=Severity.ERROR) for d in found]
+    errors = [d for d in found if d.is_error]
+    for number, item in enumerate(found, start=1):
+        print(f"{number}. {item.format()}", file=reporter.err if item.is_error else reporter.out)
+    pages = len(loaded.site.posts) + len(loaded.site.pages)
+    print(f"Checked {pages} pages: {len(errors)} error{'s' * (len(errors) != 1)}, "
+          f"{len(found) - len(errors)} warning{'s' * (len(found) - len(errors) != 1)}.", file=reporter.out)
+    return 1 if errors else 0
 
 
 def cmd_serve(args: argparse.Namespace, reporter: Reporter) -> int:

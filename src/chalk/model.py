@@ -7,11 +7,14 @@ names both.
 
 from __future__ import annotations
 
+import html as htmllib
+import posixpath
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import groupby
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 from markupsafe import Markup
 
@@ -135,6 +138,7 @@ def build_site(config: Config, items: list[tuple[Source, Rendered]], drawings: d
                diagnostics: Diagnostics) -> Site:
     """Assemble the model from rendered sources; URL collisions go to ``diagnostics``."""
     entries = [_make_page(config, source, rendered, drawings) for source, rendered in items]
+    resolve_source_links(entries, {source.rel: source for source, _ in items}, diagnostics)
     posts = sorted((p for p in entries if p.kind == "post"),
                    key=lambda p: (p.date, p.title, p.source), reverse=True)
     pages = sorted((p for p in entries if p.kind == "page"), key=lambda p: p.source)
@@ -146,6 +150,35 @@ def build_site(config: Config, items: list[tuple[Source, Rendered]], drawings: d
     dates = [p.lastmod for p in posts if p.lastmod]
     return Site(config, posts, pages, tags, years, listings,
                 [slot for page in [*posts, *pages] for slot in page.diagrams], max(dates) if dates else None)
+
+
+_SOURCE_LINK = re.compile(r'(<a\b[^>]*?\bhref=")([^":#?]+\.md)((?:#[^"]*)?")')
+
+
+def resolve_source_links(pages: list[Page], sources: dict[str, Source], diagnostics: Diagnostics) -> None:
+    """Turn links to Markdown files (``[GANs](gans.md#training)``) into the URLs of those pages."""
+    by_source = {page.source: page for page in pages}
+    for page in pages:
+        if ".md" not in page.content:
+            continue
+        folder = posixpath.dirname(page.source)
+
+        def replace(match: re.Match[str], page: Page = page, folder: str = folder) -> str:
+            href = htmllib.unescape(match.group(2))
+            wanted = posixpath.normpath(posixpath.join(folder, unquote(href)))
+            if href.startswith("/"):
+                wanted = posixpath.normpath("content" + unquote(href))
+            target = by_source.get(wanted)
+            if target is None:
+                source = sources[page.source]
+                line = next((source.body_line + i for i, text in enumerate(source.body.split("\n")) if href in text),
+                            1)
+                diagnostics.add(error(f"link to {href}: no such content file ({wanted})", page.source, line,
+                                      hint="link to a .md file under content/, relative to this file"))
+                return match.group(0)
+            return match.group(1) + target.url + match.group(3)
+
+        page.content = Markup(_SOURCE_LINK.sub(replace, page.content))
 
 
 def _make_page(config: Config, source: Source, rendered: Rendered, drawings: dict[str, Drawing]) -> Page:

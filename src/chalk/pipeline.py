@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Iterator
 
 from .assets import PYGMENTS_CSS, content_hash, pygments_css, static_files
+from .check import SourceText, check_site
 from .config import Config, load_config, with_base_url
 from .content import Source, discover, read_source
 from .diagrams import Drawing, find_drawings
@@ -24,6 +25,7 @@ from .output import WriteStats, check_output_dir, write_site
 from .render import RenderMemo, make_environment, render_all
 
 HASHED_SUFFIXES = (".css", ".js")
+CACHE_DIR = ".chalk-cache"  # at the project root; safe to delete
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,7 @@ class BuildOptions:
     strict: bool = False
     output: Path | None = None  # set only when the writer named it with --output
     base_url: str | None = None
+    check: bool = True  # run the internal link/alt/heading checks (as warnings) after rendering
 
 
 @dataclass
@@ -63,6 +66,7 @@ class Loaded:
     site: Site
     diagnostics: Diagnostics
     timings: Timings
+    texts: dict[str, SourceText] = field(default_factory=dict)
 
 
 @dataclass
@@ -115,10 +119,9 @@ class Builder:
         with timings.stage("model"):
             drawings: dict[str, Drawing] = find_drawings(config.static_dir)
             site = build_site(config, rendered, drawings, diagnostics)
-        if self.options.strict:
-            diagnostics = strict(diagnostics, site)
         diagnostics.raise_if_errors()
-        return Loaded(config, site, diagnostics, timings)
+        texts = {source.rel: SourceText(source.body, source.body_line) for source, _ in rendered}
+        return Loaded(config, site, diagnostics, timings, texts)
 
     def load_sources(self, config: Config, diagnostics: Diagnostics) -> list[Source]:
         sources, seen = [], {}
@@ -168,6 +171,13 @@ class Builder:
                 diagnostics.add(Diagnostic(f"static/{rel} and a generated page both want {rel}", f"static/{rel}"))
             files.update(pages)
         diagnostics.raise_if_errors()
+        if self.options.check:
+            with loaded.timings.stage("check"):
+                found = check_site(loaded.site, files, loaded.texts, slots=False)
+            diagnostics.extend([dataclasses.replace(d, severity=Severity.WARNING) for d in found])
+        if self.options.strict:
+            loaded.diagnostics = diagnostics = strict(diagnostics, loaded.site)
+            diagnostics.raise_if_errors()
         return files
 
     def build(self) -> "BuildResult":
