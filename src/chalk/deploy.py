@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
 from .config import CONFIG_FILE, Config, load_config
 from .errors import BuildError, ChalkError, Diagnostics, UsageError, error, warning
-from .output import WriteStats, check_output_dir, safe_target, write_site
+from .output import WriteStats, check_output_dir, write_site
 from .yamlsource import YamlProblem, parse_mapping
 
 if TYPE_CHECKING:  # the CLI imports this module; import its Reporter for typing only
@@ -198,7 +198,8 @@ class _Git:
         proc = subprocess.run([*command, *args], cwd=cwd or self.top, input=input, capture_output=True,
                               env={**self.env, **(env or {})})
         if check and proc.returncode != 0:
-            raise DeployError(f"git {args[0]} failed: {first_line(proc.stderr) or f'exit code {proc.returncode}'}")
+            name = next(a for i, a in enumerate(args) if not a.startswith("-") and (i == 0 or args[i - 1] != "-c"))
+            raise DeployError(f"git {name} failed: {first_line(proc.stderr) or f'exit code {proc.returncode}'}")
         return proc
 
     def out(self, *args: str, **kwargs: Any) -> str:
@@ -380,10 +381,7 @@ def deploy_to_dir(site_dir: Path, target: Path, root: Path | None = None) -> Wri
     if target.is_dir() and any(p.name != ".git" for p in target.iterdir()) and not (target / "index.html").exists():
         raise UsageError(f"refusing to deploy into {target}: it is not empty and holds no index.html "
                          "(not an earlier deploy); empty it first or choose another folder")
-    files = site_files(site_dir)
-    for rel in files:
-        safe_target(target, rel)
-    return write_site(target, dict(files))
+    return write_site(target, dict(site_files(site_dir)))  # write_site checks every path with safe_target
 
 
 # ---------------------------------------------------------------------------------------------- command
@@ -410,9 +408,9 @@ def add_parser(commands: Any) -> argparse.ArgumentParser:
     """Add ``chalk deploy`` to ``commands`` (the object returned by ``add_subparsers``)."""
     parser = commands.add_parser(
         "deploy", help="publish the site to a git branch (GitHub Pages) or a folder",
-        description="Build the site, then commit public/ to a branch (gh-pages by default) and push it, "
-                    "adding .nojekyll (and CNAME when deploy.cname is set). With --to DIR, copy the site "
-                    "into a folder instead, writing only changed files and removing stale ones.",
+        description="Build the site, then commit public/ to a branch (gh-pages by default) and push it,\n"
+                    "adding .nojekyll (and CNAME when deploy.cname is set). With --to DIR, copy the\n"
+                    "site into a folder instead, writing only changed files and removing stale ones.",
         epilog=HELP_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("-s", "--source", type=Path, default=Path("."), metavar="DIR",
                         help="the site's folder, holding site.yaml (default: the current folder)")
@@ -436,7 +434,11 @@ def cmd_deploy(args: argparse.Namespace, reporter: "Reporter") -> int:
         raise UsageError("--to copies into a folder; --remote, --branch and --message are for git deploys")
     try:
         config = _load_config(root)
-        settings = settings_from_config(config.deploy, deploy_line(root), git_flags)
+        diagnostics = Diagnostics()
+        settings = parse_settings(config.deploy, diagnostics, deploy_line(root), git_flags)
+        diagnostics.raise_if_errors()
+        assert settings is not None
+        reporter.diagnostics(diagnostics.warnings)
         if args.no_build:
             site_dir = output_dir(root, config, BuildOptions())
             if not site_dir.is_dir():
