@@ -20,7 +20,8 @@ from .yamlsource import YamlMapping, YamlProblem, parse_mapping
 POSTS_DIR = "posts"
 FENCE = "---"
 BOM = b"\xef\xbb\xbf"
-KNOWN_FIELDS = ("title", "date", "updated", "summary", "tags", "draft", "slug", "author", "toc", "template")
+KNOWN_FIELDS = ("title", "date", "updated", "summary", "tags", "draft", "slug", "author", "toc", "template",
+                "series", "series_part")
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,8 @@ class FrontMatter:
     author: str | None = None
     toc: bool = True
     template: str | None = None
+    series: str | None = None  # the name of the series this article is a part of
+    series_part: int | None = None  # its place in the series, from 1
     extra: dict[str, Any] = field(default_factory=dict)
     lines: dict[str, int] = field(default_factory=dict)
 
@@ -149,6 +152,8 @@ def validate_front_matter(mapping: YamlMapping, kind: str, stem: str, rel: str, 
         "author": field_value("author", _text, "text"),
         "toc": field_value("toc", _flag, "true or false"),
         "template": field_value("template", _template, "a template file name like post.html"),
+        "series": field_value("series", _series, "a series name like Generative models"),
+        "series_part": field_value("series_part", _part, "a whole number of at least 1, like 2"),
     }
     slug_source = data.get("slug") if data.get("slug") is not None else stem
     slug = slugify(str(slug_source))
@@ -197,6 +202,19 @@ def _tags(value: Any) -> tuple[str, ...]:
     if not all(tags):
         raise ValueError(value)
     return tags
+
+
+def _series(value: Any) -> str:
+    name = _text(value).strip()
+    if not slugify(name):
+        raise ValueError(value)
+    return name
+
+
+def _part(value: Any) -> int:
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 1:
+        return value
+    raise ValueError(value)
 
 
 def _template(value: Any) -> str:

@@ -1,9 +1,13 @@
 """Stage 4: Markdown body -> HTML, table of contents, diagram slots and text statistics.
 
 Python-Markdown does the parsing; pymdown-extensions' SuperFences and Highlight
-do fenced code with Pygments (titles, line numbers, highlighted lines). The
-result depends only on the text and :data:`SETTINGS`, so it can be cached and
-computed in worker processes.
+do fenced code with Pygments (titles, line numbers, highlighted lines). chalk's
+own extensions add math (:mod:`chalk.mathml`), numbered figures and
+cross-references (:mod:`chalk.xref`), sidenotes (:mod:`chalk.sidenotes`), line
+anchors (:mod:`chalk.codeblocks`) and, given a glossary, term markup
+(:mod:`chalk.glossary`). The result depends only on the text, :data:`SETTINGS` and
+:meth:`MarkdownRenderer.settings_key`, so it can be cached and computed in worker
+processes.
 """
 
 from __future__ import annotations
@@ -18,8 +22,14 @@ from markdown.extensions.toc import slugify_unicode
 from pygments.lexers import find_lexer_class_by_name
 from pygments.util import ClassNotFound
 
+from .codeblocks import CodeBlockExtension
 from .diagrams import DiagramSlot, parse_slot, slot_html
 from .errors import Diagnostic, error, warning
+from .glossary import Glossary, GlossaryExtension
+from .mathml import MathExtension, MathFence
+from .mdcontext import DocumentContext
+from .sidenotes import SidenoteExtension
+from .xref import XrefExtension
 
 EXTENSIONS = [
     "tables", "footnotes", "admonition", "attr_list", "def_list", "md_in_html", "smarty", "toc",
@@ -32,15 +42,19 @@ SETTINGS: dict[str, dict[str, Any]] = {
     "footnotes": {"BACKLINK_TEXT": "↩"},
     "smarty": {"smart_angled_quotes": False},
 }
-PLAIN_LANGUAGES = {"", "text", "txt", "plain", "plaintext", "diagram"}
+PLAIN_LANGUAGES = {"", "text", "txt", "plain", "plaintext", "diagram", "math"}
 WORDS_PER_MINUTE = 220
 SUMMARY_LENGTH = 300
 
 _FENCE_OPEN = re.compile(r"^(?P<indent>[ \t]*(?:>[ \t]?)*[ \t]*)(?P<fence>`{3,}|~{3,})[ \t]*(?P<info>.*)$")
 _TAG = re.compile(r"<[^>]+>")
+_BLOCK_TAG = re.compile(r"</?(?:address|article|aside|blockquote|br|dd|div|dl|dt|figcaption|figure|h[1-6]|hr|li"
+                        r"|ol|p|pre|section|table|tbody|td|tfoot|th|thead|tr|ul)\b[^>]*>", re.I)
 _PRE = re.compile(r"<pre\b.*?</pre>", re.S)
 _FIRST_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.S)
 _FOOTNOTE_REF = re.compile(r'<sup id="fnref:[^"]*">.*?</sup>', re.S)
+_TERM_TIP = re.compile(r'<span\b[^>]*\bclass="term__tip"[^>]*>.*?</span>', re.S)
+_SPAN_TAG = re.compile(r"<(/?)span\b[^>]*>")
 
 
 @dataclass(frozen=True)
@@ -73,6 +87,7 @@ class Rendered:
     summary: str
     word_count: int
     diagnostics: tuple[Diagnostic, ...] = ()
+    terms: tuple[str, ...] = ()  # slugs of the glossary terms marked up, in order of first use
 
     @property
     def reading_time(self) -> int:
@@ -113,14 +128,26 @@ class _SlotCollector:
 class MarkdownRenderer:
     """A reusable Markdown converter (building one costs milliseconds; reuse it)."""
 
-    def __init__(self) -> None:
+    def __init__(self, glossary: Glossary | None = None) -> None:
         self._collector = _SlotCollector()
+        self._context = DocumentContext()
+        self._glossary = glossary
         configs = {name: dict(values) for name, values in SETTINGS.items()}
         configs["toc"]["slugify"] = slugify_unicode
         configs["pymdownx.superfences"] = {
-            "custom_fences": [{"name": "diagram", "class": "diagram", "format": self._collector.format}],
+            "custom_fences": [{"name": "diagram", "class": "diagram", "format": self._collector.format},
+                              {"name": "math", "class": "math", "format": MathFence(self._context).format}],
         }
-        self._md = pymarkdown.Markdown(extensions=EXTENSIONS, extension_configs=configs, output_format="html")
+        own = [MathExtension(self._context), XrefExtension(self._context), SidenoteExtension(), CodeBlockExtension()]
+        if glossary is not None and glossary.terms:
+            own.append(GlossaryExtension(glossary, self._context))
+        self._md = pymarkdown.Markdown(extensions=[*EXTENSIONS, *own], extension_configs=configs,
+                                      output_format="html")
+
+    def settings_key(self) -> str:
+        """What besides the text and :data:`SETTINGS` shapes this renderer's output (the glossary);
+        part of every cache key of rendered Markdown."""
+        return self._glossary.settings_key() if self._glossary is not None else ""
 
     def render(self, body: str, path: str = "", body_line: int = 1) -> Rendered:
         """Render ``body`` (whose first line is line ``body_line`` of ``path``)."""
@@ -128,13 +155,17 @@ class MarkdownRenderer:
         problems = list(_fence_problems(fences, path, body_line))
         self._collector.path, self._collector.line_offset = path, body_line - 1
         self._collector.fences, self._collector.slots, self._collector.diagnostics = list(fences), [], []
+        self._context.reset(path, body, body_line - 1)
         try:
             html = self._md.reset().convert(body)
             toc = tuple(_toc_entry(token) for token in getattr(self._md, "toc_tokens", []))
         finally:
             self._md.reset()
         problems.extend(self._collector.diagnostics)
-        return Rendered(html, toc, tuple(self._collector.slots), summarize(html), count_words(html), tuple(problems))
+        problems.extend(sorted(self._context.diagnostics, key=lambda d: d.line or 0))
+        prose = reading_text(html)
+        return Rendered(html, toc, tuple(self._collector.slots), summarize(prose), count_words(prose),
+                        tuple(problems), tuple(self._context.terms))
 
 
 def scan_fences(body: str) -> list[Fence]:
@@ -184,9 +215,33 @@ def _toc_entry(token: dict[str, Any]) -> TocEntry:
                     tuple(_toc_entry(child) for child in token.get("children", [])))
 
 
+def reading_text(html: str) -> str:
+    """The HTML without what a reader does not read in the flow: sidenote copies, glossary tooltips."""
+    if 'class="term__tip"' in html:
+        html = _TERM_TIP.sub("", html)
+    return strip_spans(html, "sidenote") if 'class="sidenote"' in html else html
+
+
+def strip_spans(html: str, css_class: str) -> str:
+    """Remove every ``<span class="css_class" ...>`` with all it holds (nested spans included)."""
+    opening = re.compile(rf'<span\b[^>]*\bclass="{re.escape(css_class)}"[^>]*>')
+    pieces, position = [], 0
+    while (found := opening.search(html, position)) is not None:
+        start = found.start()
+        pieces.append(html[position:start])
+        depth, cursor = 0, start
+        for tag in _SPAN_TAG.finditer(html, start):
+            depth += -1 if tag.group(1) else 1
+            cursor = tag.end()
+            if depth == 0:
+                break
+        position = cursor
+    return "".join(pieces) + html[position:]
+
+
 def html_to_text(html: str) -> str:
-    """Visible text of an HTML fragment, whitespace folded."""
-    return " ".join(htmllib.unescape(_TAG.sub(" ", html)).split())
+    """Visible text of an HTML fragment, whitespace folded (inline tags do not split words)."""
+    return " ".join(htmllib.unescape(_TAG.sub("", _BLOCK_TAG.sub(" ", html))).split())
 
 
 def summarize(html: str, length: int = SUMMARY_LENGTH) -> str:

@@ -22,7 +22,9 @@ from .config import Config
 from .content import Source, slugify
 from .diagrams import DiagramSlot, Drawing, fill_slots
 from .errors import Diagnostics, error
-from .markdown import Rendered, TocEntry
+from .glossary import Glossary, GlossaryEntry, entries as glossary_entries
+from .markdown import Rendered, TocEntry, reading_text
+from .series import SERIES_DIR, Series, collect_series
 
 
 @dataclass(eq=False)
@@ -68,10 +70,20 @@ class Page:
     prev: "Page | None" = field(default=None, repr=False)
     next: "Page | None" = field(default=None, repr=False)
     template_line: int | None = field(default=None, repr=False)  # line of a front matter `template:`
+    series: Series | None = field(default=None, repr=False)
+    series_part: int | None = field(default=None, repr=False)  # 1-based place in its series
+    series_prev: "Page | None" = field(default=None, repr=False)
+    series_next: "Page | None" = field(default=None, repr=False)
+    terms: tuple[str, ...] = field(default=(), repr=False)  # slugs of the glossary terms it uses
 
     @property
     def lastmod(self) -> datetime | None:
         return self.updated or self.date
+
+    @property
+    def feed_content(self) -> Markup:
+        """The content for feeds, which have no stylesheet: without the sidenote copies and glossary tooltips."""
+        return Markup(reading_text(str(self.content)))
 
 
 @dataclass(eq=False)
@@ -98,6 +110,9 @@ class Listing:
     paginator: Paginator | None = None
     tag: Tag | None = None
     draft: bool = False
+    series: Series | None = None  # kind 'series': the series shown
+    series_list: list[Series] = field(default_factory=list, repr=False)  # kind 'series-index'
+    glossary: tuple[GlossaryEntry, ...] = field(default=(), repr=False)  # kind 'glossary'
 
 
 @dataclass(eq=False)
@@ -112,6 +127,8 @@ class Site:
     listings: list[Listing]
     slots: list[DiagramSlot]
     build_date: datetime | None
+    series: list[Series] = field(default_factory=list)
+    glossary: tuple[GlossaryEntry, ...] = ()
 
     @property
     def renderables(self) -> list[Page | Listing]:
@@ -135,8 +152,11 @@ def output_file(*parts: str) -> str:
 
 
 def build_site(config: Config, items: list[tuple[Source, Rendered]], drawings: dict[str, Drawing],
-               diagnostics: Diagnostics) -> Site:
-    """Assemble the model from rendered sources; URL collisions go to ``diagnostics``."""
+               diagnostics: Diagnostics, glossary: Glossary | None = None) -> Site:
+    """Assemble the model from rendered sources; URL collisions go to ``diagnostics``.
+
+    With a ``glossary`` (the one the Markdown was rendered with) there is a glossary page.
+    """
     entries = [_make_page(config, source, rendered, drawings) for source, rendered in items]
     resolve_source_links(entries, {source.rel: source for source, _ in items}, diagnostics)
     posts = sorted((p for p in entries if p.kind == "post"),
@@ -145,11 +165,15 @@ def build_site(config: Config, items: list[tuple[Source, Rendered]], drawings: d
     _link_neighbours(posts)
     tags = _collect_tags(config, posts, [s for s, _ in items], diagnostics)
     years = [Year(year, list(group)) for year, group in groupby(posts, key=lambda p: p.date.year)]
-    listings = _listings(config, posts, tags)
+    series = collect_series(config, [*posts, *pages], {source.rel: source for source, _ in items}, diagnostics,
+                            url_path, absolute)
+    terms = _glossary_terms(glossary, [*posts, *pages])
+    listings = _listings(config, posts, tags) + _toolkit_listings(config, series, glossary, terms)
     _claim_outputs([*posts, *pages, *listings], diagnostics)
     dates = [p.lastmod for p in posts if p.lastmod]
     return Site(config, posts, pages, tags, years, listings,
-                [slot for page in [*posts, *pages] for slot in page.diagrams], max(dates) if dates else None)
+                [slot for page in [*posts, *pages] for slot in page.diagrams], max(dates) if dates else None,
+                series, terms)
 
 
 _SOURCE_LINK = re.compile(r'(<a\b[^>]*?\bhref=")([^":#?]+\.md)((?:#[^"]*)?")')
@@ -195,6 +219,7 @@ def _make_page(config: Config, source: Source, rendered: Rendered, drawings: dic
         date=meta.date, updated=meta.updated, author=meta.author or config.author, draft=meta.draft,
         toc=rendered.toc, show_toc=meta.toc and _heading_count(rendered.toc) >= 2,
         word_count=rendered.word_count, reading_time=rendered.reading_time, extra=meta.extra, diagrams=slots,
+        terms=rendered.terms,
     )
 
 
@@ -243,6 +268,32 @@ def _listings(config: Config, posts: list[Page], tags: list[Tag]) -> list[Listin
     result.append(listing("404", "Page not found", config.base_path + "404.html", "404.html", "404.html"))
     for name in ("feed.xml", "sitemap.xml", "robots.txt"):
         result.append(listing(name.split(".")[0], name, config.base_path + name, name, name))
+    return result
+
+
+def _glossary_terms(glossary: Glossary | None, pages: list[Page]) -> tuple[GlossaryEntry, ...]:
+    if glossary is None:
+        return ()
+    return glossary_entries(glossary, pages, {page.source: page.terms for page in pages})
+
+
+def _toolkit_listings(config: Config, series: list[Series], glossary: Glossary | None,
+                      terms: tuple[GlossaryEntry, ...]) -> list[Listing]:
+    """A page per series and the series index (when there are series), and the glossary page."""
+    result = []
+    if series:
+        url = url_path(config, SERIES_DIR)
+        result.append(Listing("series-index", "Series", url, absolute(config, url), output_file(SERIES_DIR),
+                              "series-index.html", config.description, series_list=series))
+    for item in series:
+        result.append(Listing("series", item.title, item.url, item.permalink, output_file(SERIES_DIR, item.slug),
+                              "series.html", item.description or config.description, series=item,
+                              draft=all(part.draft for part in item.parts)))
+    if glossary is not None:
+        url = url_path(config, "glossary")
+        result.append(Listing("glossary", "Glossary", url, absolute(config, url), output_file("glossary"),
+                              "glossary.html", "The terms used on this site, with short definitions.",
+                              glossary=terms))
     return result
 
 

@@ -1,0 +1,50 @@
+"""Per-document state shared by chalk's own Markdown extensions.
+
+One :class:`DocumentContext` belongs to one :class:`~chalk.markdown.MarkdownRenderer`
+and is reset before each body is rendered; the extensions (math, cross-references,
+sidenotes, glossary, code blocks) read the body from it to find the line a problem
+stands on, and report their diagnostics into it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .errors import Diagnostic
+
+
+@dataclass
+class DocumentContext:
+    """What the extensions know about the body being rendered."""
+
+    path: str = ""
+    body: str = ""
+    line_offset: int = 0  # the file line of the body's first line, minus one
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    terms: list[str] = field(default_factory=list)  # glossary term slugs marked up, in order
+    _cursor: int = 0
+
+    def reset(self, path: str, body: str, line_offset: int) -> None:
+        self.path, self.body, self.line_offset = path, body, line_offset
+        self.diagnostics, self.terms, self._cursor = [], [], 0
+
+    def line_of(self, needle: str) -> int:
+        """The file line of ``needle`` in the body: the next occurrence after the last one found
+        (extensions see the document in order), else the first one, else the body's first line."""
+        position = self.body.find(needle, self._cursor) if needle else -1
+        if position < 0:
+            position = self.body.find(needle) if needle else -1
+        if position < 0:
+            return self.line_offset + 1
+        self._cursor = position + len(needle)
+        return self.line_offset + 1 + self.body.count("\n", 0, position)
+
+    def line_of_nth(self, needle: str, n: int) -> int:
+        """The file line of the ``n``-th (from 1) occurrence of ``needle``, or of the last one there is."""
+        position, found = -1, -1
+        for _ in range(max(1, n)):
+            position = self.body.find(needle, position + 1)
+            if position < 0:
+                break
+            found = position
+        return self.line_offset + 1 + (self.body.count("\n", 0, found) if found >= 0 else 0)
