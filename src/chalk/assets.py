@@ -11,20 +11,32 @@ from pathlib import Path
 
 from pygments.formatters import HtmlFormatter
 
-from .config import Config, builtin_theme_dir
+from .config import Config
+from .theme import builtin_theme_dir
+from .errors import Diagnostics, warning
 
 PYGMENTS_CSS = "css/pygments.css"
 HASH_LENGTH = 10
 
 
-def static_files(config: Config) -> dict[str, Path]:
-    """Output path -> source file for everything under static/ (the built-in theme's, then the site's)."""
+def static_files(config: Config, diagnostics: Diagnostics | None = None) -> dict[str, Path]:
+    """Output path -> source file for everything under static/ (the built-in theme's, then the site's).
+
+    A symlink that resolves outside its static folder is skipped (with a warning): neither
+    ``chalk build`` nor the preview server may publish files from elsewhere on the disk.
+    """
     files: dict[str, Path] = {}
     for folder in (builtin_theme_dir() / "static", config.static_dir):
         if folder.is_dir():
+            inside = folder.resolve()
             for path in sorted(folder.rglob("*")):
                 rel = path.relative_to(folder)
                 if path.is_file() and not any(part.startswith(".") for part in rel.parts):
+                    if not path.resolve().is_relative_to(inside):
+                        if diagnostics is not None:
+                            diagnostics.add(warning("skipped: a symlink to a file outside static/",
+                                                    f"static/{rel.as_posix()}"))
+                        continue
                     files[rel.as_posix()] = path
     return files
 

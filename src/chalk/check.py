@@ -8,47 +8,47 @@ still awaiting a drawing. Each finding names the source file and line.
 
 from __future__ import annotations
 
+import hashlib
 import html as htmllib
 import json
 import re
 import urllib.error
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from dataclasses import dataclass, field
+from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
 from .errors import Diagnostic, error, warning
 from .markdown import TocEntry
 from .model import Page, Site
 
-_LINK = re.compile(r"""<(a|img|source|audio|video|link|script)\b[^>]*?\b(href|src)\s*=\s*"([^"]*)\"""", re.I)
+_LINK = re.compile(r' (href|src)="([^"]*)"')
 _IMG = re.compile(r"<img\b[^>]*>", re.I)
 _ALT = re.compile(r"""\balt\s*=\s*"([^"]*)\"""", re.I)
-_ID = re.compile(rb"""\b(?:id|name)\s*=\s*["']([^"']+)["']""")
+_ID = re.compile(rb' (?:id|name)="([^"]+)"')
 _SKIP_SCHEMES = ("mailto:", "tel:", "data:", "javascript:")
 
 
 @dataclass(frozen=True)
 class SourceText:
-    """The Markdown body of a page, to find the line a problem stands on."""
+    """The Markdown body of a page, to find the line a problem stands on (only once there is one)."""
 
     body: str
     body_line: int
 
     def line_of(self, *needles: str) -> int:
         for needle in needles:
-            if not needle:
-                continue
-            for index, line in enumerate(self.body.split("\n")):
-                if needle in line:
-                    return self.body_line + index
+            position = self.body.find(needle) if needle else -1
+            if position >= 0:
+                return self.body_line + self.body.count("\n", 0, position)
         return max(1, self.body_line - 1)
 
 
 def links_in(html: str) -> list[tuple[str, str]]:
-    """(tag, url) of every href/src in an HTML fragment, entities decoded."""
-    return [(m.group(1).lower(), htmllib.unescape(m.group(3))) for m in _LINK.finditer(html)]
+    """(attribute, url) of every href/src in HTML as chalk writes it (double quotes), entities decoded."""
+    return [(m.group(1), htmllib.unescape(m.group(2)) if "&" in m.group(2) else m.group(2))
+            for m in _LINK.finditer(html)]
 
 
 def ids_in(html: bytes) -> set[str]:
@@ -61,53 +61,112 @@ def output_for(path: str, base_path: str) -> str | None:
     if not path.startswith(base_path):
         return None
     rest = path[len(base_path):]
-    if ".." in PurePosixPath(rest).parts:
+    if ".." in rest.split("/"):
         return None
     return rest + "index.html" if rest == "" or rest.endswith("/") else rest
 
 
+@dataclass
+class CheckMemo:
+    """Per-page check results of the last build, reused while the page and its link targets are unchanged."""
+
+    entries: dict[str, tuple[bytes, int, frozenset[str], tuple[Diagnostic, ...]]] = field(default_factory=dict)
+    outputs: frozenset[str] = frozenset()
+
+
 def check_site(site: Site, files: dict[str, bytes | Path], texts: dict[str, SourceText],
-               slots: bool = True) -> list[Diagnostic]:
-    """Every internal problem of the site, in source order; ``slots`` adds a warning per empty slot."""
+               slots: bool = True, memo: CheckMemo | None = None,
+               rendered: set[str] | None = None) -> list[Diagnostic]:
+    """Every internal problem of the site, in source order; ``slots`` adds a warning per empty slot.
+
+    With a ``memo`` and the set of outputs ``rendered`` anew by this build, a page whose content,
+    position and link targets are all unchanged keeps its earlier results.
+    """
     problems: list[Diagnostic] = []
     ids_cache: dict[str, set[str]] = {}
+    changed = _changed_outputs(memo, files, rendered)
+    fresh: dict[str, tuple[bytes, int, frozenset[str], tuple[Diagnostic, ...]]] = {}
     for page in [*site.posts, *site.pages]:
         text = texts.get(page.source, SourceText("", 1))
-        problems.extend(check_links(page, files, text, site.config.base_path, site.config.base_url, ids_cache))
-        problems.extend(check_alt_text(page, text))
-        problems.extend(check_headings(page, text))
-        for slot in page.diagrams if slots else []:
+        digest = hashlib.blake2b(str(page.content).encode("utf-8", "surrogatepass"), digest_size=16).digest()
+        known = memo.entries.get(page.output) if memo is not None and changed is not None else None
+        if known is not None and known[0] == digest and known[1] == text.body_line and not known[2] & changed:
+            fresh[page.output] = known
+            problems.extend(known[3])
+            continue
+        deps: set[str] = set()
+        found = [*check_links(page, files, text, site.config.base_path, site.config.base_url, ids_cache, deps),
+                 *check_alt_text(page, text), *check_headings(page, text)]
+        fresh[page.output] = (digest, text.body_line, frozenset(deps), tuple(found))
+        problems.extend(found)
+    for page in [*site.posts, *site.pages] if slots else []:
+        for slot in page.diagrams:
             if not slot.filled:
                 problems.append(warning(f"diagram '{slot.id}' awaits a drawing", slot.path, slot.line,
                                         hint=f"add static/diagrams/{slot.id}.svg"))
+    if memo is not None:
+        memo.entries, memo.outputs = fresh, frozenset(files)
     return problems
 
 
+def _changed_outputs(memo: CheckMemo | None, files: dict[str, bytes | Path],
+                     rendered: set[str] | None) -> set[str] | None:
+    """Outputs that may differ from the last check: rendered anew, or added or removed (None: unknown)."""
+    if memo is None or rendered is None or not memo.outputs:
+        return None
+    now = frozenset(files)
+    return set(rendered) | set(now ^ memo.outputs)
+
+
 def check_links(page: Page, files: dict[str, bytes | Path], text: SourceText, base_path: str, base_url: str,
-                ids_cache: dict[str, set[str]]) -> list[Diagnostic]:
+                ids_cache: dict[str, set[str]], deps: set[str] | None = None) -> list[Diagnostic]:
+    """Internal links, images and #anchors of one page; ``deps`` collects the outputs they point to."""
     problems = []
-    own_origin = "{0.scheme}://{0.netloc}".format(urlsplit(base_url))
-    for tag, url in links_in(str(page.content)):
+    origin = "{0.scheme}://{0.netloc}".format(urlsplit(base_url))
+    for attribute, url in links_in(str(page.content)):
         if not url or url.lower().startswith(_SKIP_SCHEMES):
             continue
-        target = urlsplit(urljoin(page.permalink, url))
-        if f"{target.scheme}://{target.netloc}" != own_origin:
+        target = _target(page, url, origin)
+        if target is None:
             continue  # external: only with chalk check --external
-        line = text.line_of(f"]({url}", f"({url})", url, url.split("#")[0] or url)
-        rel = output_for(target.path, base_path)
+        path, fragment = target
+        rel = page.output if path is None else output_for(path, base_path)
+        if deps is not None and rel is not None:
+            deps.add(rel)
         if rel is None or rel not in files:
-            what = "image" if tag == "img" else "link"
-            problems.append(error(f"{what} to {url}: no such page or file in the site", page.source, line))
+            what = "image" if attribute == "src" else "link"
+            problems.append(error(f"{what} to {url}: no such page or file in the site", page.source,
+                                  _line(text, url)))
             continue
-        if target.fragment and rel.endswith(".html"):
+        if fragment and rel.endswith(".html"):
             ids = ids_cache.get(rel)
             if ids is None:
                 data = files[rel]
                 ids = ids_cache[rel] = ids_in(data if isinstance(data, bytes) else data.read_bytes())
-            if unquote(target.fragment) not in ids:
-                problems.append(error(f"link to {url}: no anchor #{target.fragment} on that page",
-                                      page.source, line, hint="headings, footnotes and diagram ids are anchors"))
+            if unquote(fragment) not in ids:
+                problems.append(error(f"link to {url}: no anchor #{fragment} on that page",
+                                      page.source, _line(text, url),
+                                      hint="headings, footnotes and diagram ids are anchors"))
     return problems
+
+
+def _target(page: Page, url: str, origin: str) -> tuple[str | None, str] | None:
+    """(site-absolute path or None for this page, fragment) of a link; None if it leaves the site."""
+    if url.startswith("#"):
+        return None, url[1:]
+    if url.startswith(origin + "/"):
+        url = url[len(origin):]
+    elif not url.startswith("/") or url.startswith("//"):
+        parts = urlsplit(urljoin(page.permalink, url))
+        if f"{parts.scheme}://{parts.netloc}" != origin:
+            return None
+        url = parts.path + (f"#{parts.fragment}" if parts.fragment else "")
+    path, _, fragment = url.partition("#")
+    return path.split("?", 1)[0], fragment
+
+
+def _line(text: SourceText, url: str) -> int:
+    return text.line_of(f"]({url}", f"({url})", url, url.split("#")[0] or url)
 
 
 def check_alt_text(page: Page, text: SourceText) -> list[Diagnostic]:

@@ -15,55 +15,22 @@ from pathlib import Path
 from typing import Callable, Sequence, TextIO
 
 from . import __version__
-from .errors import BuildError, ChalkError, Diagnostic, Severity
-from .check import check_external, check_site, external_links
+from .cache import CACHE_DIR, record_up_to_date, up_to_date
 from .deploy import add_parser as add_deploy_parser
-from .pipeline import CACHE_DIR, BuildOptions, Builder, BuildResult, build
-from .scaffold import init_site, new_post
+from .errors import BuildError, ChalkError, Severity
+from .report import Reporter
 
 COMMANDS = ("build", "serve", "check", "deploy", "new", "init")
-
-
-class Reporter:
-    """Prints diagnostics, slot reports and the one summary line."""
-
-    def __init__(self, out: TextIO = sys.stdout, err: TextIO = sys.stderr):
-        self.out, self.err = out, err
-
-    def diagnostics(self, items: Sequence[Diagnostic]) -> None:
-        for item in items:
-            print(item.format(), file=self.err)
-
-    def failed(self, exc: BuildError, what: str = "Build") -> None:
-        self.diagnostics(exc.diagnostics)
-        count = len(exc.errors)
-        print(f"{what} failed: {count} error{'s' * (count != 1)}; nothing was written.", file=self.err)
-
-    def slots(self, result: BuildResult) -> None:
-        pending = [slot for slot in result.site.slots if not slot.filled]
-        if not pending:
-            return
-        print(f"{len(pending)} diagram slot{'s' * (len(pending) != 1)} await{'s' * (len(pending) == 1)} a drawing:",
-              file=self.out)
-        for slot in pending:
-            caption = f" — {slot.caption}" if slot.caption else ""
-            print(f"  {slot.path}:{slot.line} {slot.id}{caption}", file=self.out)
-
-    def built(self, result: BuildResult, seconds: float) -> None:
-        pages = sum(1 for rel in result.files if rel.endswith(".html"))
-        warnings = len(result.diagnostics.warnings)
-        try:
-            where = result.output.relative_to(Path.cwd())
-        except ValueError:
-            where = result.output
-        print(f"Built {pages} pages in {seconds:.2f} s, {warnings} warning{'s' * (warnings != 1)}: "
-              f"{result.stats.written} written, {result.stats.removed} removed -> {where}/", file=self.out)
 
 
 def _common_build_flags(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-s", "--source", type=Path, default=Path("."), metavar="DIR",
                         help="the site's folder, holding site.yaml (default: the current folder)")
     parser.add_argument("-D", "--drafts", action="store_true", help="include posts marked draft: true")
+    parser.add_argument("-j", "--jobs", type=int, metavar="N",
+                        help="worker processes for rendering Markdown (default: one per CPU core; 1: no workers)")
+    parser.add_argument("--no-cache", action="store_true",
+                        help="ignore and do not update the render cache in .chalk-cache/")
 
 
 def make_parser() -> argparse.ArgumentParser:
@@ -136,22 +103,38 @@ def make_parser() -> argparse.ArgumentParser:
 
 
 def cmd_build(args: argparse.Namespace, reporter: Reporter) -> int:
-    options = BuildOptions(drafts=args.drafts, strict=args.strict, output=args.output, base_url=args.base_url)
+    from .pipeline import BuildOptions, build  # the heavy imports, only once there is work to do
+
+    options = BuildOptions(drafts=args.drafts, strict=args.strict, output=args.output, base_url=args.base_url,
+                           jobs=args.jobs, cache=not args.no_cache)
     start = time.perf_counter()
-    try:
-        result = build(args.source, options)
-    except BuildError as exc:
-        reporter.failed(exc)
-        return 1
-    reporter.diagnostics(result.diagnostics.warnings)
-    reporter.slots(result)
-    reporter.built(result, time.perf_counter() - start)
+    cache = args.source / CACHE_DIR
+    key = repr((args.drafts, args.strict, args.output and args.output.resolve(), args.base_url))
+    replay = up_to_date(cache, args.source, key) if options.cache else None
+    if replay is not None:  # no input and no output changed since the last build: nothing to do
+        output, summary = replay
+        summary = dataclasses.replace(summary, written=0, removed=0, up_to_date=True)
+    else:
+        try:
+            result = build(args.source, options)
+        except BuildError as exc:
+            reporter.failed(exc)
+            return 1
+        output, summary = result.output, result.summary
+        if options.cache:
+            record_up_to_date(cache, args.source, output, key, summary)
+    reporter.diagnostics(summary.warnings)
+    reporter.slots(summary)
+    reporter.built(output, summary, time.perf_counter() - start)
     return 0
 
 
 def cmd_check(args: argparse.Namespace, reporter: Reporter) -> int:
+    from .check import check_external, check_site, external_links
+    from .pipeline import BuildOptions, Builder
+
     root = args.source
-    builder = Builder(root, BuildOptions(drafts=args.drafts, check=False))
+    builder = Builder(root, BuildOptions(drafts=args.drafts, check=False, jobs=args.jobs, cache=not args.no_cache))
     try:
         loaded = builder.load()
         files = builder.render(loaded)
@@ -187,12 +170,16 @@ def cmd_serve(args: argparse.Namespace, reporter: Reporter) -> int:
 
 
 def cmd_new(args: argparse.Namespace, reporter: Reporter) -> int:
+    from .scaffold import new_post
+
     path = new_post(args.source, args.title, date.today(), page=args.page)
     print(f"Created {path}", file=reporter.out)
     return 0
 
 
 def cmd_init(args: argparse.Namespace, reporter: Reporter) -> int:
+    from .scaffold import init_site
+
     init_site(args.directory, date.today(), title=args.title)
     print(f"Created a new site in {args.directory}. Next: cd {args.directory} && chalk build", file=reporter.out)
     return 0

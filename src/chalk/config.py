@@ -16,7 +16,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pygments.styles import get_all_styles
 
-from .errors import Diagnostics, error, warning
+from .errors import Diagnostics, UsageError, error, warning
+from .theme import builtin_theme_dir
 from .yamlsource import YamlProblem, parse_mapping
 
 CONFIG_FILE = "site.yaml"
@@ -43,9 +44,11 @@ class Config:
     output_dir: str = "public"
     menu: tuple[MenuItem, ...] = ()
     params: dict[str, Any] = field(default_factory=dict)
-    pygments_style: str = "default"
+    pygments_style: str = "xcode"  # passes WCAG AA contrast on the theme's code background
     pygments_style_dark: str = "github-dark"
+    search: bool = False  # full-text search with Pagefind (the `search` extra); see chalk.search
     deploy: dict[str, Any] = field(default_factory=dict)
+    series: dict[str, Any] = field(default_factory=dict)  # slug -> {title, description}; see chalk.series
 
     @property
     def base_path(self) -> str:
@@ -119,6 +122,16 @@ def _check_menu(value: list) -> str | None:
     return None
 
 
+def _check_series(value: dict) -> str | None:
+    for item in value.values():
+        if isinstance(item, str):
+            continue
+        if not (isinstance(item, dict) and set(item) <= {"title", "description"}
+                and all(isinstance(v, str) for v in item.values())):
+            return "a mapping like {generative-models: {title: ..., description: ...}}"
+    return None
+
+
 OPTIONS: tuple[Option, ...] = (
     Option("title", str, "The site's name, shown in the header, feed and <title>.", required=True),
     Option("base_url", str, "Absolute URL the site is served from; may contain a path (https://example.org/blog/).",
@@ -133,10 +146,13 @@ OPTIONS: tuple[Option, ...] = (
            check=_check_output_dir),
     Option("menu", list, "Header links: a list of {title, url}; relative urls get the base path.", check=_check_menu),
     Option("params", dict, "Free-form values for your templates, available as site.params."),
-    Option("pygments_style", str, "Pygments style for code in light mode (default: default).", check=_check_style),
+    Option("pygments_style", str, "Pygments style for code in light mode (default: xcode).", check=_check_style),
     Option("pygments_style_dark", str, "Pygments style for code in dark mode (default: github-dark).",
            check=_check_style),
     Option("deploy", dict, "Settings of `chalk deploy` (remote, branch, message, cname)."),
+    Option("series", dict, "Titles and descriptions of series: slug -> {title, description}.", check=_check_series),
+    Option("search", bool, "Full-text search with Pagefind: a search box in the header and an index built after "
+           "each build (default: false; needs `pip install chalk-ssg[search]`)."),
 )
 
 _TYPE_NAMES = {str: "text", int: "a whole number", list: "a list", dict: "a mapping", bool: "true or false"}
@@ -212,7 +228,10 @@ def _menu_url(config: Config, url: str) -> str:
 
 
 def with_base_url(config: Config, base_url: str) -> Config:
-    """The same settings served from another address (the preview server's)."""
+    """The same settings served from another address (--base-url, the preview server's)."""
+    expected = _check_url(base_url)
+    if expected:
+        raise UsageError(f"--base-url: expected {expected}, got {base_url!r}")
     if not base_url.endswith("/"):
         base_url += "/"
     old_path = config.base_path
@@ -222,15 +241,3 @@ def with_base_url(config: Config, base_url: str) -> Config:
         for item in config.menu
     )
     return dataclasses.replace(new, menu=menu)
-
-
-def builtin_theme_dir() -> Path:
-    """Where chalk's own templates/ and static/ live.
-
-    In an installed wheel they are package data under ``chalk/theme``; in a source
-    checkout they are the repository's own ``templates/`` and ``static/``.
-    """
-    packaged = Path(__file__).parent / "theme"
-    if (packaged / "templates").is_dir():
-        return packaged
-    return Path(__file__).resolve().parents[2]

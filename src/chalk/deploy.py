@@ -35,7 +35,7 @@ from .output import WriteStats, check_output_dir, write_site
 from .yamlsource import YamlProblem, parse_mapping
 
 if TYPE_CHECKING:  # the CLI imports this module; import its Reporter for typing only
-    from .cli import Reporter
+    from .report import Reporter
 
 NOJEKYLL = ".nojekyll"
 CNAME = "CNAME"

@@ -24,8 +24,11 @@ DRAWINGS_DIR = "diagrams"
 DRAWING_EXTENSIONS = (".svg", ".png", ".webp", ".jpg", ".jpeg")
 SLOT_KEYS = ("id", "caption", "alt")
 _ID = re.compile(r"^[A-Za-z][\w-]*$")
-_MARKER = re.compile(r"<!--chalk:diagram:([\w-]+)-->")
+_FIGURE_MARKER = re.compile(r'(<figure class="diagram)("[^>]*>)<!--chalk:diagram:([\w-]+)-->')
 _VIEWBOX = re.compile(rb"""viewBox\s*=\s*["']\s*[-\d.]+[\s,]+[-\d.]+[\s,]+([\d.]+)[\s,]+([\d.]+)""")
+_SVG_ROOT = re.compile(rb"<svg\b[^>]*>")
+_SVG_LENGTH = {name: re.compile(rb"\s" + name + rb"""\s*=\s*["']\s*([\d.]+)\s*(?:px)?\s*["']""")
+               for name in (b"width", b"height")}
 
 
 @dataclass(frozen=True)
@@ -104,13 +107,33 @@ def find_drawings(static_dir: Path) -> dict[str, Drawing]:
 
 def _size(file: Path) -> tuple[int | None, int | None]:
     try:
-        width, height = imagesize.get(str(file))
-        if width <= 0 and file.suffix == ".svg":
-            match = _VIEWBOX.search(file.read_bytes()[:4096])
-            width, height = (float(match.group(1)), float(match.group(2))) if match else (-1, -1)
+        if file.suffix == ".svg":
+            width, height = _svg_size(file)
+        else:
+            width, height = imagesize.get(str(file))
     except (OSError, ValueError):
         return None, None
     return (round(width), round(height)) if width > 0 and height > 0 else (None, None)
+
+
+def _svg_size(file: Path) -> tuple[float, float]:
+    """Size from the root <svg> element only (imagesize would take an inner <rect>'s width when the root has none)."""
+    with file.open("rb") as handle:
+        root = _SVG_ROOT.search(handle.read(65536))
+    if root is None:
+        return -1, -1
+    width, height = (_SVG_LENGTH[name].search(root.group(0)) for name in (b"width", b"height"))
+    if width and height:
+        return float(width.group(1)), float(height.group(1))
+    box = _VIEWBOX.search(root.group(0))
+    if box is None or float(box.group(1)) <= 0:
+        return -1, -1
+    box_width, box_height = float(box.group(1)), float(box.group(2))
+    if width:  # only a width: keep the viewBox's aspect ratio
+        return float(width.group(1)), float(width.group(1)) * box_height / box_width
+    if height:
+        return float(height.group(1)) * box_width / box_height if box_height > 0 else -1, float(height.group(1))
+    return box_width, box_height
 
 
 def fill_slots(html: str, slots: list[DiagramSlot], drawings: dict[str, Drawing],
@@ -124,22 +147,17 @@ def fill_slots(html: str, slots: list[DiagramSlot], drawings: dict[str, Drawing]
     ]
 
     def replace(match: re.Match[str]) -> str:
-        slot = by_id.get(match.group(1))
+        slot = by_id.get(match.group(3))
         if slot is None:
-            return ""
+            return match.group(1) + match.group(2)
         drawing = drawings.get(slot.id)
-        return _image(slot, drawing, base_path) if drawing else _placeholder(slot)
+        if drawing:
+            return match.group(1) + match.group(2) + _image(slot, drawing, base_path)
+        return match.group(1) + " diagram--pending" + match.group(2) + _placeholder(slot)
 
-    html = _MARKER.sub(replace, html)
-    return _mark_pending(html, filled), filled
-
-
-def _mark_pending(html: str, slots: list[DiagramSlot]) -> str:
-    for slot in slots:
-        if not slot.filled:
-            html = html.replace(f'<figure class="diagram" id="{escape(slot.id)}">',
-                                f'<figure class="diagram diagram--pending" id="{escape(slot.id)}">', 1)
-    return html
+    if "<!--chalk:diagram:" in html:
+        html = _FIGURE_MARKER.sub(replace, html)
+    return html, filled
 
 
 def _image(slot: DiagramSlot, drawing: Drawing, base_path: str) -> str:

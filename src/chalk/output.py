@@ -37,6 +37,9 @@ def check_output_dir(output: Path, root: Path, explicit: bool) -> Path:
         raise UsageError(f"refusing to write the site into {output}: it holds a content/ folder or site.yaml")
     if not explicit and not output.is_relative_to(root):
         raise UsageError(f"refusing to write outside the project ({output}); pass --output to mean it")
+    if output.is_dir() and not (output / "index.html").exists() and any(output.iterdir()):
+        raise UsageError(f"refusing to write the site into {output}: it holds other files and no index.html, "
+                         "and chalk removes files that are not part of the site; choose an empty folder")
     return output
 
 
@@ -66,6 +69,8 @@ def write_site(output: Path, files: dict[str, bytes | Path]) -> WriteStats:
 
 
 def _write_if_changed(target: Path, data: bytes | Path) -> bool:
+    if data == target:
+        return False  # reused as it is: the page was not rendered again
     if target.is_symlink() or target.is_dir():
         _remove(target)
     elif target.is_file() and _same(target, data):

@@ -7,25 +7,30 @@
 from __future__ import annotations
 
 import dataclasses
+import multiprocessing
+import os
 import time
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
 from .assets import PYGMENTS_CSS, content_hash, pygments_css, static_files
-from .check import SourceText, check_site
+from .cache import CACHE_DIR, BuildState, load_state, save_state
+from .check import CheckMemo, SourceText, check_site
 from .config import Config, load_config, with_base_url
 from .content import Source, discover, read_source
 from .diagrams import Drawing, find_drawings
+from .glossary import Glossary, load_glossary
 from .errors import BuildError, Diagnostic, Diagnostics, Severity
 from .markdown import MarkdownRenderer, Rendered
 from .model import Site, build_site
 from .output import WriteStats, check_output_dir, write_site
-from .render import RenderMemo, make_environment, render_all
+from .report import BuildSummary, SlotNote
+from .render import RenderMemo, TrackingEnvironment, make_environment, render_all, template_files
 
 HASHED_SUFFIXES = (".css", ".js")
-CACHE_DIR = ".chalk-cache"  # at the project root; safe to delete
 
 
 @dataclass(frozen=True)
@@ -37,6 +42,8 @@ class BuildOptions:
     output: Path | None = None  # set only when the writer named it with --output
     base_url: str | None = None
     check: bool = True  # run the internal link/alt/heading checks (as warnings) after rendering
+    cache: bool = True  # use the persistent render cache in .chalk-cache/
+    jobs: int | None = None  # worker processes for Markdown; None = one per CPU core, 1 = in-process
 
 
 @dataclass
@@ -84,6 +91,31 @@ class BuildResult:
     def diagnostics(self) -> Diagnostics:
         return self.loaded.diagnostics
 
+    @property
+    def summary(self) -> BuildSummary:
+        return BuildSummary(
+            pages=sum(1 for rel in self.files if rel.endswith(".html")),
+            written=self.stats.written, removed=self.stats.removed,
+            warnings=tuple(self.diagnostics.warnings),
+            pending_slots=tuple(SlotNote(slot.path, slot.line, slot.id, slot.caption)
+                                for slot in self.site.slots if not slot.filled))
+
+
+PARALLEL_MIN_PER_JOB = 8  # fewer texts than this per worker are rendered in-process
+
+
+def _render_in_worker(work: tuple[str, str, int, Glossary | None]) -> Rendered:
+    """Runs in a worker process; each worker keeps one renderer (process-local, built on first use)."""
+    global _WORKER_RENDERER
+    body, rel, line, glossary = work
+    key = glossary.settings_key() if glossary is not None else ""
+    if _WORKER_RENDERER is None or _WORKER_RENDERER.settings_key() != key:
+        _WORKER_RENDERER = MarkdownRenderer(glossary)
+    return _WORKER_RENDERER.render(body, rel, line)
+
+
+_WORKER_RENDERER: MarkdownRenderer | None = None
+
 
 class Builder:
     """Runs the pipeline, keeping what it can between runs (used as-is by the preview server).
@@ -99,8 +131,13 @@ class Builder:
         self.renderer = MarkdownRenderer()
         self.incremental = incremental
         self._sources: dict[Path, tuple[tuple[int, int], Source | None, list[Diagnostic]]] = {}
-        self._rendered: dict[str, tuple[int, str, Rendered]] = {}
+        self._rendered: dict[str, tuple[int, str, str, Rendered]] = {}  # rel -> (line, body, key, result)
+        self.glossary: Glossary | None = None
         self.memo = RenderMemo() if incremental else None
+        self.check_memo = CheckMemo() if incremental else None
+        self.cache_stats = (0, 0)  # (texts reused, texts rendered) by the last load
+        self._written_to = ""  # the output folder the memo's files were last written to
+        self._env: tuple[str, TrackingEnvironment] | None = None
 
     def load(self) -> Loaded:
         """Stages 1-5. Raises :class:`BuildError` with every problem found."""
@@ -113,15 +150,23 @@ class Builder:
             config = with_base_url(config, self.options.base_url)
         with timings.stage("content"):
             sources = self.load_sources(config, diagnostics)
+            self.use_glossary(load_glossary(config, diagnostics))
         with timings.stage("markdown"):
             rendered = self.render_sources(sources, diagnostics)
         diagnostics.raise_if_errors()
         with timings.stage("model"):
             drawings: dict[str, Drawing] = find_drawings(config.static_dir)
-            site = build_site(config, rendered, drawings, diagnostics)
+            site = build_site(config, rendered, drawings, diagnostics, self.glossary)
         diagnostics.raise_if_errors()
         texts = {source.rel: SourceText(source.body, source.body_line) for source, _ in rendered}
         return Loaded(config, site, diagnostics, timings, texts)
+
+    def use_glossary(self, glossary: Glossary | None) -> None:
+        """Render Markdown with this glossary from now on (a changed glossary is a changed setting)."""
+        key = glossary.settings_key() if glossary is not None else ""
+        if key != self.renderer.settings_key():
+            self.renderer = MarkdownRenderer(glossary)
+        self.glossary = glossary
 
     def load_sources(self, config: Config, diagnostics: Diagnostics) -> list[Source]:
         sources, seen = [], {}
@@ -142,38 +187,59 @@ class Builder:
         return sources
 
     def render_sources(self, sources: list[Source], diagnostics: Diagnostics) -> list[tuple[Source, Rendered]]:
-        results, kept = [], {}
+        """Stage 4, skipping every text whose rendering is known from before."""
+        done: dict[str, Rendered] = {}
+        key = self.renderer.settings_key()
         for source in sources:
             cached = self._rendered.get(source.rel)
-            if cached is not None and cached[0] == source.body_line and cached[1] == source.body:
-                rendered = cached[2]
-            else:
-                rendered = self.renderer.render(source.body, source.rel, source.body_line)
-            if self.incremental:
-                kept[source.rel] = (source.body_line, source.body, rendered)
-            diagnostics.extend(list(rendered.diagnostics))
-            results.append((source, rendered))
-        self._rendered = kept
+            if cached is not None and cached[:3] == (source.body_line, source.body, key):
+                done[source.rel] = cached[3]
+        fresh = self._render_markdown([s for s in sources if s.rel not in done])
+        done.update(fresh)
+        self.cache_stats = (len(sources) - len(fresh), len(fresh))
+        if self.incremental:
+            self._rendered = {s.rel: (s.body_line, s.body, key, done[s.rel]) for s in sources}
+        results = []
+        for source in sources:
+            diagnostics.extend(list(done[source.rel].diagnostics))
+            results.append((source, done[source.rel]))
         return results
 
-    def render(self, loaded: Loaded) -> dict[str, bytes | Path]:
-        """Stage 6: every output file in memory (static files as paths to copy)."""
+    def _render_markdown(self, sources: list[Source]) -> dict[str, Rendered]:
+        """Render in worker processes when there is enough work, else here; same bytes either way."""
+        jobs = self.options.jobs or os.cpu_count() or 1
+        jobs = min(jobs, len(sources) // PARALLEL_MIN_PER_JOB) if jobs > 1 else 1
+        if jobs <= 1:
+            return {s.rel: self.renderer.render(s.body, s.rel, s.body_line) for s in sources}
+        work = [(s.body, s.rel, s.body_line, self.glossary) for s in sources]
+        context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+            rendered = list(pool.map(_render_in_worker, work, chunksize=max(1, len(work) // (jobs * 8))))
+        return {s.rel: r for s, r in zip(sources, rendered)}
+
+    def render(self, loaded: Loaded, output: Path | None = None) -> dict[str, bytes | Path]:
+        """Stage 6: every output file in memory (static files, and pages reused as written in
+        ``output``, as paths)."""
         config, diagnostics = loaded.config, loaded.diagnostics
         with loaded.timings.stage("render"):
-            files: dict[str, bytes | Path] = dict(static_files(config))
+            files: dict[str, bytes | Path] = dict(static_files(config, diagnostics))
             files[PYGMENTS_CSS] = pygments_css(config)
             hashes = {rel: content_hash(data if isinstance(data, bytes) else data.read_bytes())
                       for rel, data in files.items() if rel.endswith(HASHED_SUFFIXES)}
-            env = make_environment(config, hashes)
             globals_key = content_hash(repr((config, sorted(hashes.items()))).encode())
-            pages = render_all(env, loaded.site, config.root, diagnostics, self.memo, globals_key)
+            env_key = globals_key + repr(template_files(config))
+            if self._env is None or self._env[0] != env_key:  # templates compile once per Builder
+                self._env = (env_key, make_environment(config, hashes))
+            env = self._env[1]
+            pages = render_all(env, loaded.site, config.root, diagnostics, self.memo, globals_key, output)
             for rel in sorted(pages.keys() & files.keys()):
                 diagnostics.add(Diagnostic(f"static/{rel} and a generated page both want {rel}", f"static/{rel}"))
             files.update(pages)
         diagnostics.raise_if_errors()
         if self.options.check:
             with loaded.timings.stage("check"):
-                found = check_site(loaded.site, files, loaded.texts, slots=False)
+                found = check_site(loaded.site, files, loaded.texts, slots=False, memo=self.check_memo,
+                                   rendered=self.memo.fresh if self.memo is not None else None)
             diagnostics.extend([dataclasses.replace(d, severity=Severity.WARNING) for d in found])
         if self.options.strict:
             loaded.diagnostics = diagnostics = strict(diagnostics, loaded.site)
@@ -184,10 +250,26 @@ class Builder:
         """Load, render, and only then write. On any error nothing is written."""
         loaded = self.load()
         target = output_dir(self.root, loaded.config, self.options)
-        files = self.render(loaded)
+        files = self.render(loaded, target if str(target) == self._written_to else None)
         with loaded.timings.stage("write"):
             stats = write_site(target, files)
+            if self.memo is not None:
+                self.memo.settle(target)
+                self._written_to = str(target)
         return BuildResult(loaded, target, files, stats)
+
+    def state(self) -> BuildState:
+        """What the next build can start from (see chalk.cache)."""
+        entries = self.memo.entries if self.memo is not None else {}
+        return BuildState(self._sources, self._rendered, entries, self._written_to, self.check_memo)
+
+    def restore(self, state: BuildState) -> None:
+        self._sources, self._rendered = state.sources, state.rendered
+        if self.memo is not None:
+            self.memo.entries = state.memo_entries
+        if state.check_memo is not None:
+            self.check_memo = state.check_memo
+        self._written_to = state.output
 
 
 def load(root: Path, options: BuildOptions = BuildOptions()) -> Loaded:
@@ -196,8 +278,17 @@ def load(root: Path, options: BuildOptions = BuildOptions()) -> Loaded:
 
 
 def build(root: Path, options: BuildOptions = BuildOptions()) -> BuildResult:
-    """A clean build: load, render, and only then write."""
-    return Builder(root, options).build()
+    """Load, render, and only then write; with options.cache, start from and update .chalk-cache/."""
+    if not options.cache:
+        return Builder(root, options).build()
+    folder = root / CACHE_DIR
+    builder = Builder(root, options, incremental=True)
+    state = load_state(folder)
+    if state is not None:
+        builder.restore(state)
+    result = builder.build()
+    save_state(folder, builder.state())
+    return result
 
 
 def strict(diagnostics: Diagnostics, site: Site) -> Diagnostics:
@@ -211,6 +302,7 @@ def strict(diagnostics: Diagnostics, site: Site) -> Diagnostics:
 
 
 def output_dir(root: Path, config: Config, options: BuildOptions) -> Path:
+    """The folder to write into, refused if writing there could destroy the project."""
     if options.output is not None:
         return check_output_dir(options.output, root, explicit=True)
     return check_output_dir(config.output_path, root, explicit=False)

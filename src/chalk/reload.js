@@ -4,7 +4,9 @@
   const OVERLAY_ID = "chalk-error-overlay";
   let events;
 
-  const pagePath = () => location.pathname.replace(/index\.html$/, "");
+  // The server names changed files by their plain paths (/posts/café/); browsers percent-encode them.
+  const plain = (path) => { try { return decodeURIComponent(path); } catch (e) { return path; } };
+  const pagePath = () => plain(location.pathname).replace(/index\.html$/, "");
 
   function showErrors(lines) {
     let box = document.getElementById(OVERLAY_ID);
@@ -28,7 +30,7 @@
   function swapStylesheets(changed) {
     for (const link of document.querySelectorAll('link[rel="stylesheet"]')) {
       const url = new URL(link.href, location.href);
-      if (!changed.includes(url.pathname)) continue;
+      if (!changed.includes(plain(url.pathname))) continue;
       url.searchParams.set("chalk-reload", Date.now().toString());
       const fresh = link.cloneNode();
       fresh.href = url.toString();
@@ -39,7 +41,7 @@
 
   function usesAsset(changed) {
     return [...document.querySelectorAll("img[src], script[src], source[src]")].some((el) =>
-      changed.includes(new URL(el.getAttribute("src"), location.href).pathname));
+      changed.includes(plain(new URL(el.getAttribute("src"), location.href).pathname)));
   }
 
   async function morph() {

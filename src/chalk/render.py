@@ -18,9 +18,11 @@ import hashlib
 import jinja2
 
 from . import __version__
-from .config import Config, builtin_theme_dir
+from .config import Config
+from .theme import builtin_theme_dir
 from .errors import Diagnostic, Diagnostics, error
 from .model import Listing, Page, Paginator, Site, Tag, Year, absolute
+from .series import Series
 
 
 @dataclass(frozen=True)
@@ -51,7 +53,7 @@ Fact = tuple[str, str]  # (model object key, attribute name)
 class Reads:
     """What one page's rendering read: model facts with the values seen, and template names."""
 
-    facts: dict[Fact, Any] = field(default_factory=dict)
+    facts: dict[Fact, bytes] = field(default_factory=dict)  # fact -> fingerprint of the value seen
     templates: set[str] = field(default_factory=set)
 
 
@@ -69,6 +71,8 @@ def object_key(obj: Any) -> str | None:
         return "site"
     if isinstance(obj, Paginator):
         return f"paginator:{obj.number}"
+    if isinstance(obj, Series):
+        return "series:" + obj.slug
     return None
 
 
@@ -82,6 +86,15 @@ def comparable(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return tuple(comparable(item) for item in value)
     return value
+
+
+def fingerprint(value: Any) -> bytes:
+    """A digest of what a template saw, stable across processes (Python's own hash() is not)."""
+    if isinstance(value, str):  # the common case, and the large one (page.content): no repr()
+        data = b"s" + value.encode("utf-8", "surrogatepass")
+    else:
+        data = repr(comparable(value)).encode("utf-8", "surrogatepass")
+    return hashlib.blake2b(data, digest_size=16).digest()
 
 
 class TrackingEnvironment(jinja2.Environment):
@@ -114,14 +127,25 @@ class TrackingEnvironment(jinja2.Environment):
         if self.reads is not None:
             key = object_key(obj)
             if key is not None:
-                self.reads.facts[(key, attribute)] = comparable(value)
+                self.reads.facts[(key, attribute)] = fingerprint(value)
+
+
+def template_folders(config: Config) -> list[Path]:
+    """Where templates are looked up: the site's own first, then chalk's built-in theme."""
+    return [f for f in (config.templates_dir, builtin_theme_dir() / "templates") if f.is_dir()]
+
+
+def template_files(config: Config) -> list[tuple[str, str]]:
+    """(folder, name) of every template file: which file each name resolves to may change."""
+    return sorted((str(folder), path.relative_to(folder).as_posix())
+                  for folder in template_folders(config) for path in folder.rglob("*") if path.is_file())
 
 
 def make_environment(config: Config, asset_hashes: dict[str, str]) -> TrackingEnvironment:
-    """One environment per build: the site's templates first, then chalk's built-in theme."""
-    folders = [config.templates_dir, builtin_theme_dir() / "templates"]
+    """The site's templates first, then chalk's built-in theme."""
+    folders = template_folders(config)
     env = TrackingEnvironment(
-        loader=jinja2.FileSystemLoader([str(f) for f in folders if f.is_dir()]),
+        loader=jinja2.FileSystemLoader([str(f) for f in folders]),
         autoescape=jinja2.select_autoescape(enabled_extensions=("html", "xml"), default_for_string=True),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -192,12 +216,13 @@ def render_item(env: jinja2.Environment, item: Page | Listing, site: SiteContext
     return text.encode("utf-8"), None
 
 
-@dataclass(frozen=True)
+@dataclass
 class _Memo:
-    data: bytes
+    data: bytes | None  # None once written: the output file itself then holds the bytes
     reads: Reads
     templates: dict[str, str]  # name -> source hash, for the templates this page used
     globals_key: str
+    written: tuple[int, int] | None = None  # (size, mtime_ns) of the output file as written
 
 
 @dataclass
@@ -207,19 +232,48 @@ class RenderMemo:
     entries: dict[str, _Memo] = field(default_factory=dict)
     rendered: int = 0
     reused: int = 0
+    fresh: set[str] = field(default_factory=set)  # outputs rendered anew by the last build
 
     def reusable(self, item: Page | Listing, objects: dict[str, Any], templates: dict[str, str],
-                 globals_key: str) -> bytes | None:
+                 globals_key: str, seen_now: dict[Fact, bytes | None]) -> _Memo | None:
+        """The memo of ``item`` if everything its last render read is unchanged.
+
+        ``seen_now`` caches current fingerprints for this build: many pages read the same facts.
+        """
         memo = self.entries.get(item.output)
         if memo is None or memo.globals_key != globals_key:
             return None
         if any(templates.get(name) != digest for name, digest in memo.templates.items()):
             return None
-        for (key, attribute), seen in memo.reads.facts.items():
-            obj = objects.get(key)
-            if obj is None or comparable(jinja2.Environment.getattr(_PLAIN_ENV, obj, attribute)) != seen:
+        for fact, seen in memo.reads.facts.items():
+            if fact in seen_now:
+                now = seen_now[fact]
+            else:
+                obj = objects.get(fact[0])
+                now = seen_now[fact] = None if obj is None else fingerprint(
+                    jinja2.Environment.getattr(_PLAIN_ENV, obj, fact[1]))
+            if now != seen:
                 return None
-        return memo.data
+        return memo
+
+    def settle(self, output: Path) -> None:
+        """After writing: forget the bytes, remember each file's size and mtime instead."""
+        for rel, memo in self.entries.items():
+            try:
+                stat = (output / rel).stat()
+            except OSError:
+                continue
+            memo.data, memo.written = None, (stat.st_size, stat.st_mtime_ns)
+
+
+def _on_disk(memo: _Memo, target: Path | None) -> bool:
+    if target is None or memo.written is None:
+        return False
+    try:
+        stat = target.stat()
+    except OSError:
+        return False
+    return (stat.st_size, stat.st_mtime_ns) == memo.written
 
 
 _PLAIN_ENV = jinja2.Environment()
@@ -240,7 +294,7 @@ def template_hashes(env: jinja2.Environment) -> dict[str, str]:
 def model_objects(site: Site, context: SiteContext) -> dict[str, Any]:
     """Every model object a template can reach, by its :func:`object_key`."""
     objects: dict[str, Any] = {"site": context}
-    for obj in [*site.renderables, *site.tags, *site.years]:
+    for obj in [*site.renderables, *site.tags, *site.years, *site.series]:
         objects[object_key(obj) or ""] = obj
     for listing in site.listings:
         if listing.paginator is not None:
@@ -249,25 +303,31 @@ def model_objects(site: Site, context: SiteContext) -> dict[str, Any]:
 
 
 def render_all(env: TrackingEnvironment, site: Site, templates_root: Path, diagnostics: Diagnostics,
-               memo: RenderMemo | None = None, globals_key: str = "") -> dict[str, bytes]:
+               memo: RenderMemo | None = None, globals_key: str = "",
+               output: Path | None = None) -> dict[str, bytes | Path]:
     """Render every page of the site; each distinct template error is reported once.
 
     With a ``memo`` from an earlier build, a page whose recorded inputs, templates and
-    ``globals_key`` are all unchanged is reused instead of rendered again.
+    ``globals_key`` are all unchanged is reused instead of rendered again: its bytes
+    from memory, or the file already in ``output`` if it is exactly as last written.
     """
     context = site_context(site)
     objects = model_objects(site, context) if memo is not None else {}
     hashes = template_hashes(env) if memo is not None else {}
     fresh: dict[str, _Memo] = {}
-    outputs: dict[str, bytes] = {}
+    seen_now: dict[Fact, bytes | None] = {}
+    if memo is not None:
+        memo.fresh = set()
+    outputs: dict[str, bytes | Path] = {}
     seen: set[str] = set()
     rendered = reused = 0
     for item in site.renderables:
-        data = memo.reusable(item, objects, hashes, globals_key) if memo is not None else None
-        if data is not None:
+        kept = memo.reusable(item, objects, hashes, globals_key, seen_now) if memo is not None else None
+        target = output / item.output if output is not None else None
+        if kept is not None and (kept.data is not None or _on_disk(kept, target)):
             reused += 1
-            fresh[item.output] = memo.entries[item.output]  # type: ignore[union-attr]
-            outputs[item.output] = data
+            fresh[item.output] = kept
+            outputs[item.output] = kept.data if kept.data is not None else target  # type: ignore[assignment]
             continue
         env.reads = Reads() if memo is not None else None
         try:
@@ -275,6 +335,8 @@ def render_all(env: TrackingEnvironment, site: Site, templates_root: Path, diagn
         finally:
             reads, env.reads = env.reads, None
         rendered += 1
+        if memo is not None:
+            memo.fresh.add(item.output)
         if problem is not None:
             key = problem.location + problem.message.split(" (rendering")[0]
             if key not in seen:

@@ -7,7 +7,8 @@ import shutil
 from datetime import date
 from pathlib import Path
 
-from .config import CONFIG_FILE, builtin_theme_dir
+from .config import CONFIG_FILE
+from .theme import builtin_theme_dir
 from .content import POSTS_DIR, slugify
 from .errors import UsageError
 

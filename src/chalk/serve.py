@@ -148,15 +148,23 @@ class Preview:
     def url(self) -> str:
         return f"http://{self.host}:{self.port}{self.state.base_path}"
 
-    def _builder_for_current_config(self) -> Builder:
+    def _builder_for_current_config(self) -> tuple[Builder, str]:
+        """The builder for site.yaml's base path, and that path.
+
+        The served base path changes only with a good build (in ``_rebuild``): while site.yaml
+        is broken, or a build with a new base_url fails, the last good site stays where it was.
+        """
         found = load_config(self.root, Diagnostics())
+        if found is None and self._builder is not None:  # the build reports site.yaml's problems
+            return self._builder, urlsplit(self._builder_base).path
         base_path = found.base_path if found else "/"
         base_url = f"http://{self.host}:{self.port}{base_path}"
         if self._builder is None or base_url != self._builder_base:
             options = BuildOptions(drafts=self.drafts, base_url=base_url)
             self._builder, self._builder_base = Builder(self.root, options, incremental=True), base_url
-        self.state.base_path = base_path
-        return self._builder
+        if self.state.snapshot is None:  # nothing served yet: at least print the right address
+            self.state.base_path = base_path
+        return self._builder, base_path
 
     def rebuild(self, changed: set[Path] | None = None) -> Change | None:
         """Build, swap in the result, and tell the browsers. Never raises on a build error.
@@ -173,7 +181,7 @@ class Preview:
     def _rebuild(self) -> Change | None:
         start = time.perf_counter()
         try:
-            builder = self._builder_for_current_config()
+            builder, base_path = self._builder_for_current_config()
             loaded = builder.load()
             files = builder.render(loaded)
         except BuildError as exc:
@@ -181,9 +189,10 @@ class Preview:
         except Exception as exc:  # the server must survive anything a build throws
             return self._failed([Diagnostic(f"internal error: {type(exc).__name__}: {exc}")])
         old = self.state.snapshot
-        stamps, change = diff(old, files, self.state.base_path)
+        stamps, change = diff(old, files, base_path)
         version = (old.version + 1) if old else 1
         self.state.snapshot, self.state.errors = Snapshot(files, stamps, version), []
+        self.state.base_path = base_path
         for warning in loaded.diagnostics.warnings:
             self.log(warning.format())
         millis = (time.perf_counter() - start) * 1000
@@ -215,8 +224,11 @@ class Preview:
     def wait_until_idle(self) -> bool:
         return self._idle.wait(REQUEST_WAIT_SECONDS)
 
-    def lookup(self, raw_path: str) -> tuple[int, str | bytes | Path | None]:
-        """Map a request path to (status, payload): 200 file, 301 location, 404 None."""
+    def lookup(self, raw_path: str, snapshot: Snapshot | None = None) -> tuple[int, str | bytes | Path | None]:
+        """Map a request path to (status, payload): 200 file, 301 location, 404 None.
+
+        ``snapshot`` (default: the current one) is the one the caller will serve from.
+        """
         path = urlsplit(raw_path).path
         decoded = unquote(path)
         if "\\" in decoded or "\0" in decoded:
@@ -227,7 +239,7 @@ class Preview:
         rest = decoded[len(base):]
         if any(part in (".", "..") for part in rest.split("/")):
             return HTTPStatus.NOT_FOUND, None
-        snapshot = self.state.snapshot
+        snapshot = snapshot or self.state.snapshot
         if snapshot is None:
             return HTTPStatus.NOT_FOUND, None
         rel = rest + "index.html" if rest == "" or rest.endswith("/") else rest
@@ -255,8 +267,11 @@ class Handler(BaseHTTPRequestHandler):
         self._respond(head=True)
 
     def _not_allowed(self) -> None:
+        # The request body is never read, so close the connection: otherwise the body would be
+        # parsed as the next request on this keep-alive connection.
+        self.close_connection = True
         self._send(HTTPStatus.METHOD_NOT_ALLOWED, b"Method not allowed\n", "text/plain; charset=utf-8",
-                   extra={"Allow": "GET, HEAD"}, head=False)
+                   extra={"Allow": "GET, HEAD", "Connection": "close"}, head=False)
 
     do_POST = do_PUT = do_DELETE = do_PATCH = do_OPTIONS = do_TRACE = do_CONNECT = _not_allowed
 
@@ -267,8 +282,8 @@ class Handler(BaseHTTPRequestHandler):
         if path == SCRIPT_PATH:
             return self._send(HTTPStatus.OK, reload_script(), "text/javascript; charset=utf-8", head=head)
         self.preview.wait_until_idle()
-        status, payload = self.preview.lookup(self.path)
-        snapshot = self.preview.state.snapshot
+        snapshot = self.preview.state.snapshot  # one snapshot for the whole request, even if a swap happens
+        status, payload = self.preview.lookup(self.path, snapshot)
         if snapshot is None:
             return self._send(HTTPStatus.SERVICE_UNAVAILABLE, self._error_page(), "text/html; charset=utf-8", head)
         if status == HTTPStatus.MOVED_PERMANENTLY:

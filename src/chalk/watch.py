@@ -7,6 +7,7 @@ events, which the debounce folds into one callback with all changed paths.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from pathlib import Path
@@ -14,6 +15,7 @@ from typing import Callable, Iterable
 
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
+from watchdog.observers.api import ObservedWatch
 
 WATCHED = ("content", "templates", "static", "site.yaml")
 QUIET_SECONDS = 0.08  # a burst ends after this much silence
@@ -80,13 +82,17 @@ class Debouncer:
 
 
 class _Handler(FileSystemEventHandler):
-    def __init__(self, root: Path, debouncer: Debouncer):
-        self.root, self.debouncer = root, debouncer
+    def __init__(self, root: Path, debouncer: Debouncer, on_new_folder: Callable[[Path], None] | None = None):
+        self.root, self.debouncer, self.on_new_folder = root, debouncer, on_new_folder
 
     def on_any_event(self, event: FileSystemEvent) -> None:
         if event.event_type in ("opened", "closed_no_write"):
             return
         paths = [Path(str(p)) for p in (event.src_path, getattr(event, "dest_path", "")) if p]
+        if event.is_directory and event.event_type in ("created", "moved") and self.on_new_folder:
+            for path in paths[-1:]:  # the folder as it is now (a move's destination)
+                if path.parent == self.root and path.name in WATCHED:
+                    self.on_new_folder(path)  # content/, templates/ or static/ made after the start
         relevant = [p for p in paths if is_relevant(p, self.root)]
         if relevant:
             self.debouncer.add(relevant)
@@ -99,11 +105,21 @@ class Watcher:
         self.root = root.resolve()
         self.debouncer = Debouncer(callback)
         self.observer = Observer()
-        handler = _Handler(self.root, self.debouncer)
-        self.observer.schedule(handler, str(self.root), recursive=False)  # site.yaml, new folders
+        self._handler = _Handler(self.root, self.debouncer, self._watch_folder)
+        self._folders: dict[Path, ObservedWatch] = {}
+        self.observer.schedule(self._handler, str(self.root), recursive=False)  # site.yaml, new folders
         for name in WATCHED:
             if (self.root / name).is_dir():
-                self.observer.schedule(handler, str(self.root / name), recursive=True)
+                self._watch_folder(self.root / name)
+
+    def _watch_folder(self, folder: Path) -> None:
+        """Watch one source folder recursively, again if it was deleted and made anew."""
+        old = self._folders.pop(folder, None)
+        if old is not None:
+            with contextlib.suppress(KeyError, RuntimeError):
+                self.observer.unschedule(old)
+        with contextlib.suppress(OSError):  # gone again already: its parent's events still come
+            self._folders[folder] = self.observer.schedule(self._handler, str(folder), recursive=True)
 
     def start(self) -> None:
         self.observer.start()

@@ -1,0 +1,69 @@
+"""What a build reports, and the object that prints it (so the pipeline never prints)."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Sequence, TextIO
+
+from .errors import BuildError, Diagnostic
+
+
+@dataclass(frozen=True)
+class SlotNote:
+    """A diagram slot still awaiting its drawing, as the build report lists it."""
+
+    path: str
+    line: int
+    id: str
+    caption: str
+
+
+@dataclass(frozen=True)
+class BuildSummary:
+    """Everything ``chalk build`` prints; kept in the cache to replay when nothing changed."""
+
+    pages: int
+    written: int
+    removed: int
+    warnings: tuple[Diagnostic, ...]
+    pending_slots: tuple[SlotNote, ...]
+    up_to_date: bool = False
+
+
+class Reporter:
+    """Prints diagnostics, slot reports and the one summary line."""
+
+    def __init__(self, out: TextIO = sys.stdout, err: TextIO = sys.stderr):
+        self.out, self.err = out, err
+
+    def diagnostics(self, items: Sequence[Diagnostic]) -> None:
+        for item in items:
+            print(item.format(), file=self.err)
+
+    def failed(self, exc: BuildError, what: str = "Build") -> None:
+        self.diagnostics(exc.diagnostics)
+        count = len(exc.errors)
+        print(f"{what} failed: {count} error{'s' * (count != 1)}; nothing was written.", file=self.err)
+
+    def slots(self, summary: BuildSummary) -> None:
+        pending = summary.pending_slots
+        if not pending:
+            return
+        print(f"{len(pending)} diagram slot{'s' * (len(pending) != 1)} await{'s' * (len(pending) == 1)} a drawing:",
+              file=self.out)
+        for slot in pending:
+            caption = f" — {slot.caption}" if slot.caption else ""
+            print(f"  {slot.path}:{slot.line} {slot.id}{caption}", file=self.out)
+
+    def built(self, output: Path, summary: BuildSummary, seconds: float) -> None:
+        warnings = len(summary.warnings)
+        try:
+            where = output.relative_to(Path.cwd())
+        except ValueError:
+            where = output
+        changes = ("nothing changed" if summary.up_to_date
+                   else f"{summary.written} written, {summary.removed} removed")
+        print(f"Built {summary.pages} pages in {seconds:.2f} s, {warnings} warning{'s' * (warnings != 1)}: "
+              f"{changes} -> {where}/", file=self.out)
