@@ -49,8 +49,11 @@ def salt() -> str:
 
 
 def quick_salt() -> str:
-    """Chalk's and its libraries' versions (chalk's own source files are stamped as inputs)."""
-    parts = [f"schema {SCHEMA}", f"chalk {__version__}"]
+    """Chalk's and its libraries' versions, and the stamps of chalk's own code (an edited chalk,
+    as in a development checkout, must not reuse what older code produced)."""
+    code = sorted((path.name, path.stat().st_mtime_ns, path.stat().st_size)
+                  for path in Path(__file__).parent.glob("*.[pj][ys]"))
+    parts = [f"schema {SCHEMA}", f"chalk {__version__}", repr(code)]
     parts += [f"{name} {_version(name)}" for name in ("markdown", "pymdown-extensions", "pygments", "jinja2", "latex2mathml")]
     return "\n".join(parts)
 
@@ -120,7 +123,6 @@ def input_stamps(root: Path) -> dict[str, tuple[int, int]]:
         for name in INPUTS:
             if (top / name).exists():
                 _stamp_tree(top / name, stamps)
-    _stamp_tree(Path(__file__).parent, stamps)  # chalk's own code: an edited chalk is a changed input
     return stamps
 
 

@@ -50,6 +50,7 @@ _FENCE_OPEN = re.compile(r"^(?P<indent>[ \t]*(?:>[ \t]?)*[ \t]*)(?P<fence>`{3,}|
 _TAG = re.compile(r"<[^>]+>")
 _BLOCK_TAG = re.compile(r"</?(?:address|article|aside|blockquote|br|dd|div|dl|dt|figcaption|figure|h[1-6]|hr|li"
                         r"|ol|p|pre|section|table|tbody|td|tfoot|th|thead|tr|ul)\b[^>]*>", re.I)
+_HEADERLINK = re.compile(r'<a class="headerlink"[^>]*>.*?</a>', re.S)
 _PRE = re.compile(r"<pre\b.*?</pre>", re.S)
 _FIRST_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.S)
 _FOOTNOTE_REF = re.compile(r'<sup id="fnref:[^"]*">.*?</sup>', re.S)
@@ -256,6 +257,6 @@ def summarize(html: str, length: int = SUMMARY_LENGTH) -> str:
 
 
 def count_words(html: str) -> int:
-    """Words of prose (code blocks are not counted)."""
-    return len(html_to_text(_PRE.sub(" ", html)).split())
+    """Words of prose (code blocks and heading permalinks are not counted)."""
+    return len(html_to_text(_HEADERLINK.sub(" ", _PRE.sub(" ", html))).split())
 

@@ -69,7 +69,8 @@ class Page:
     tags: list[Tag] = field(default_factory=list, repr=False)
     prev: "Page | None" = field(default=None, repr=False)
     next: "Page | None" = field(default=None, repr=False)
-    template_line: int | None = field(default=None, repr=False)  # line of a front matter `template:`
+    template_line: int | None = field(default=None, repr=False)
+    slug_line: int = field(default=1, repr=False)  # where the slug comes from: its field, or the top  # line of a front matter `template:`
     series: Series | None = field(default=None, repr=False)
     series_part: int | None = field(default=None, repr=False)  # 1-based place in its series
     series_prev: "Page | None" = field(default=None, repr=False)
@@ -159,8 +160,8 @@ def build_site(config: Config, items: list[tuple[Source, Rendered]], drawings: d
     """
     entries = [_make_page(config, source, rendered, drawings) for source, rendered in items]
     resolve_source_links(entries, {source.rel: source for source, _ in items}, diagnostics)
-    posts = sorted((p for p in entries if p.kind == "post"),
-                   key=lambda p: (p.date, p.title, p.source), reverse=True)
+    posts = sorted(sorted((p for p in entries if p.kind == "post"), key=lambda p: (p.title, p.source)),
+                   key=lambda p: p.date, reverse=True)  # newest first; same day: by title
     pages = sorted((p for p in entries if p.kind == "page"), key=lambda p: p.source)
     _link_neighbours(posts)
     tags = _collect_tags(config, posts, [s for s, _ in items], diagnostics)
@@ -214,6 +215,7 @@ def _make_page(config: Config, source: Source, rendered: Rendered, drawings: dic
         kind=source.kind, source=source.rel, title=meta.title, slug=meta.slug, url=url,
         permalink=absolute(config, url), output=output_file(section, meta.slug),
         template=meta.template or f"{source.kind}.html", template_line=meta.lines.get("template"),
+        slug_line=meta.lines.get("slug", 1),
         content=Markup(content),
         summary=meta.summary if meta.summary is not None else rendered.summary,
         date=meta.date, updated=meta.updated, author=meta.author or config.author, draft=meta.draft,
@@ -317,7 +319,7 @@ def _claim_outputs(items: list[Page | Listing], diagnostics: Diagnostics) -> Non
         other = claimed.setdefault(item.output, item)
         if other is not item:
             diagnostics.add(error(f"{_name(item)} and {_name(other)} both want the URL {item.url}",
-                                  getattr(item, "source", ""), 1 if isinstance(item, Page) else None,
+                                  getattr(item, "source", ""), item.slug_line if isinstance(item, Page) else None,
                                   hint="give one of them another slug: in its front matter"))
 
 
