@@ -21,7 +21,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 from .errors import Diagnostic, error, warning
 from .markdown import TocEntry
-from .model import Page, Site
+from .model import Page, Site, text_digest
 
 _LINK = re.compile(r' (href|src)="([^"]*)"')
 _IMG = re.compile(r"<img\b[^>]*>", re.I)
@@ -88,7 +88,7 @@ def check_site(site: Site, files: dict[str, bytes | Path], texts: dict[str, Sour
     fresh: dict[str, tuple[bytes, int, frozenset[str], tuple[Diagnostic, ...]]] = {}
     for page in [*site.posts, *site.pages]:
         text = texts.get(page.source, SourceText("", 1))
-        digest = hashlib.blake2b(str(page.content).encode("utf-8", "surrogatepass"), digest_size=16).digest()
+        digest = page.content_digest or text_digest(page.content)
         known = memo.entries.get(page.output) if memo is not None and changed is not None else None
         if known is not None and known[0] == digest and known[1] == text.body_line and not known[2] & changed:
             fresh[page.output] = known

@@ -134,7 +134,8 @@ def cmd_check(args: argparse.Namespace, reporter: Reporter) -> int:
     from .pipeline import BuildOptions, Builder
 
     root = args.source
-    builder = Builder(root, BuildOptions(drafts=args.drafts, check=False, jobs=args.jobs, cache=not args.no_cache))
+    builder = Builder(root, BuildOptions(drafts=args.drafts, check=False, jobs=args.jobs, cache=not args.no_cache,
+                                         search=False))
     try:
         loaded = builder.load()
         files = builder.render(loaded)

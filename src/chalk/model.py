@@ -7,6 +7,7 @@ names both.
 
 from __future__ import annotations
 
+import hashlib
 import html as htmllib
 import posixpath
 import re
@@ -70,7 +71,8 @@ class Page:
     prev: "Page | None" = field(default=None, repr=False)
     next: "Page | None" = field(default=None, repr=False)
     template_line: int | None = field(default=None, repr=False)
-    slug_line: int = field(default=1, repr=False)  # where the slug comes from: its field, or the top  # line of a front matter `template:`
+    slug_line: int = field(default=1, repr=False)  # where the slug comes from: its field, or the top
+    content_digest: bytes = field(default=b"", repr=False)  # text_digest(content), kept up to date  # line of a front matter `template:`
     series: Series | None = field(default=None, repr=False)
     series_part: int | None = field(default=None, repr=False)  # 1-based place in its series
     series_prev: "Page | None" = field(default=None, repr=False)
@@ -152,13 +154,31 @@ def output_file(*parts: str) -> str:
     return "/".join([*(p for p in parts if p), "index.html"])
 
 
+def text_digest(text: str) -> bytes:
+    """A digest of a text, stable across processes (Python's own hash() is not)."""
+    return hashlib.blake2b(b"s" + text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+
+
+@dataclass
+class ContentMemo:
+    """Each page's finished content, reused while its rendered Markdown (the same object),
+    the drawings and the base path are unchanged: the preview server's rebuilds skip the work."""
+
+    entries: dict[str, tuple[Rendered, Any, str, list[DiagramSlot], bytes]] = field(default_factory=dict)
+
+
 def build_site(config: Config, items: list[tuple[Source, Rendered]], drawings: dict[str, Drawing],
-               diagnostics: Diagnostics, glossary: Glossary | None = None) -> Site:
+               diagnostics: Diagnostics, glossary: Glossary | None = None,
+               memo: ContentMemo | None = None) -> Site:
     """Assemble the model from rendered sources; URL collisions go to ``diagnostics``.
 
     With a ``glossary`` (the one the Markdown was rendered with) there is a glossary page.
     """
-    entries = [_make_page(config, source, rendered, drawings) for source, rendered in items]
+    key = (tuple(sorted(drawings.items())), config.base_path)
+    entries = [_make_page(config, source, rendered, drawings, key, memo) for source, rendered in items]
+    if memo is not None:
+        memo.entries = {p.source: (r, key, p.content, p.diagrams, p.content_digest)
+                        for p, (_, r) in zip(entries, items)}
     resolve_source_links(entries, {source.rel: source for source, _ in items}, diagnostics)
     posts = sorted(sorted((p for p in entries if p.kind == "post"), key=lambda p: (p.title, p.source)),
                    key=lambda p: p.date, reverse=True)  # newest first; same day: by title
@@ -204,19 +224,26 @@ def resolve_source_links(pages: list[Page], sources: dict[str, Source], diagnost
             return match.group(1) + target.url + match.group(3)
 
         page.content = Markup(_SOURCE_LINK.sub(replace, page.content))
+        page.content_digest = text_digest(page.content)
 
 
-def _make_page(config: Config, source: Source, rendered: Rendered, drawings: dict[str, Drawing]) -> Page:
+def _make_page(config: Config, source: Source, rendered: Rendered, drawings: dict[str, Drawing],
+               key: Any = None, memo: ContentMemo | None = None) -> Page:
     meta = source.meta
     section = "posts" if source.kind == "post" else ""
     url = url_path(config, section, meta.slug)
-    content, slots = fill_slots(rendered.html, list(rendered.slots), drawings, config.base_path)
+    known = memo.entries.get(source.rel) if memo is not None else None
+    if known is not None and known[0] is rendered and known[1] == key:
+        content, slots, digest = known[2], known[3], known[4]
+    else:
+        content, slots = fill_slots(rendered.html, list(rendered.slots), drawings, config.base_path)
+        digest = text_digest(content)
     return Page(
         kind=source.kind, source=source.rel, title=meta.title, slug=meta.slug, url=url,
         permalink=absolute(config, url), output=output_file(section, meta.slug),
         template=meta.template or f"{source.kind}.html", template_line=meta.lines.get("template"),
         slug_line=meta.lines.get("slug", 1),
-        content=Markup(content),
+        content=Markup(content), content_digest=digest,
         summary=meta.summary if meta.summary is not None else rendered.summary,
         date=meta.date, updated=meta.updated, author=meta.author or config.author, draft=meta.draft,
         toc=rendered.toc, show_toc=meta.toc and _heading_count(rendered.toc) >= 2,

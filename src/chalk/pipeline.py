@@ -25,9 +25,10 @@ from .diagrams import Drawing, find_drawings
 from .glossary import Glossary, load_glossary
 from .errors import BuildError, Diagnostic, Diagnostics, Severity
 from .markdown import MarkdownRenderer, Rendered
-from .model import Site, build_site
+from .model import ContentMemo, Site, build_site
 from .output import WriteStats, check_output_dir, write_site
 from .report import BuildSummary, SlotNote
+from .search import index_site
 from .render import RenderMemo, TrackingEnvironment, make_environment, render_all, template_files
 
 HASHED_SUFFIXES = (".css", ".js")
@@ -44,6 +45,7 @@ class BuildOptions:
     check: bool = True  # run the internal link/alt/heading checks (as warnings) after rendering
     cache: bool = True  # use the persistent render cache in .chalk-cache/
     jobs: int | None = None  # worker processes for Markdown; None = one per CPU core, 1 = in-process
+    search: bool = True  # build the Pagefind index when site.yaml asks for search (chalk check does not)
 
 
 @dataclass
@@ -135,9 +137,11 @@ class Builder:
         self.glossary: Glossary | None = None
         self.memo = RenderMemo() if incremental else None
         self.check_memo = CheckMemo() if incremental else None
+        self.content_memo = ContentMemo() if incremental else None  # in memory only, not persisted
         self.cache_stats = (0, 0)  # (texts reused, texts rendered) by the last load
         self._written_to = ""  # the output folder the memo's files were last written to
         self._env: tuple[str, TrackingEnvironment] | None = None
+        self._search: tuple[tuple[str, ...], dict[str, bytes]] | None = None
 
     def load(self) -> Loaded:
         """Stages 1-5. Raises :class:`BuildError` with every problem found."""
@@ -156,7 +160,7 @@ class Builder:
         diagnostics.raise_if_errors()
         with timings.stage("model"):
             drawings: dict[str, Drawing] = find_drawings(config.static_dir)
-            site = build_site(config, rendered, drawings, diagnostics, self.glossary)
+            site = build_site(config, rendered, drawings, diagnostics, self.glossary, self.content_memo)
         diagnostics.raise_if_errors()
         texts = {source.rel: SourceText(source.body, source.body_line) for source, _ in rendered}
         return Loaded(config, site, diagnostics, timings, texts)
@@ -236,6 +240,10 @@ class Builder:
                 diagnostics.add(Diagnostic(f"static/{rel} and a generated page both want {rel}", f"static/{rel}"))
             files.update(pages)
         diagnostics.raise_if_errors()
+        if config.search and self.options.search:
+            with loaded.timings.stage("search"):
+                files.update(self._search_index(files, config, diagnostics))
+            diagnostics.raise_if_errors()
         if self.options.check:
             with loaded.timings.stage("check"):
                 found = check_site(loaded.site, files, loaded.texts, slots=False, memo=self.check_memo,
@@ -245,6 +253,16 @@ class Builder:
             loaded.diagnostics = diagnostics = strict(diagnostics, loaded.site)
             diagnostics.raise_if_errors()
         return files
+
+    def _search_index(self, files: dict[str, bytes | Path], config: Config,
+                      diagnostics: Diagnostics) -> dict[str, bytes]:
+        """The Pagefind index; rebuilt only when some page's HTML changed since the last one."""
+        pages = tuple(sorted(rel for rel in files if rel.endswith(".html")))
+        if self._search is not None and self._search[0] == pages and self.memo is not None and not self.memo.fresh:
+            return self._search[1]
+        index = index_site(files, config, diagnostics)
+        self._search = (pages, index)
+        return index
 
     def build(self) -> "BuildResult":
         """Load, render, and only then write. On any error nothing is written."""

@@ -21,7 +21,8 @@ from . import __version__
 from .config import Config
 from .theme import builtin_theme_dir
 from .errors import Diagnostic, Diagnostics, error
-from .model import Listing, Page, Paginator, Site, Tag, Year, absolute
+from .search import search_enabled
+from .model import Listing, Page, Paginator, Site, Tag, Year, absolute, text_digest
 from .series import Series
 
 
@@ -44,6 +45,7 @@ class SiteContext:
     slots: list[Any]
     build_date: datetime
     generator: str
+    search: bool = False
 
 
 Fact = tuple[str, str]  # (model object key, attribute name)
@@ -91,10 +93,29 @@ def comparable(value: Any) -> Any:
 def fingerprint(value: Any) -> bytes:
     """A digest of what a template saw, stable across processes (Python's own hash() is not)."""
     if isinstance(value, str):  # the common case, and the large one (page.content): no repr()
-        data = b"s" + value.encode("utf-8", "surrogatepass")
-    else:
-        data = repr(comparable(value)).encode("utf-8", "surrogatepass")
+        return text_digest(value)
+    data = repr(comparable(value)).encode("utf-8", "surrogatepass")
     return hashlib.blake2b(data, digest_size=16).digest()
+
+
+_IMMUTABLE = (str, tuple, int, float, date, frozenset)
+
+
+def fact_fingerprint(obj: Any, attribute: str, value: Any,
+                     known: dict[int, tuple[Any, bytes]] | None = None) -> bytes:
+    """fingerprint(value), known in advance for a page's content (the biggest value by far), and
+    remembered in ``known`` by identity for immutable values: unchanged sources hand the same
+    title, date and toc objects to every rebuild."""
+    if attribute == "content" and isinstance(obj, Page) and obj.content_digest:
+        return obj.content_digest
+    if known is None or not isinstance(value, _IMMUTABLE):
+        return fingerprint(value)
+    hit = known.get(id(value))
+    if hit is not None and hit[0] is value:
+        return hit[1]
+    digest = fingerprint(value)
+    known[id(value)] = (value, digest)  # the reference keeps the id from being reused
+    return digest
 
 
 class TrackingEnvironment(jinja2.Environment):
@@ -106,6 +127,7 @@ class TrackingEnvironment(jinja2.Environment):
     """
 
     reads: Reads | None = None
+    digests: dict[int, tuple[Any, bytes]] | None = None  # see fact_fingerprint
 
     def getattr(self, obj: Any, attribute: str) -> Any:
         value = super().getattr(obj, attribute)
@@ -127,7 +149,7 @@ class TrackingEnvironment(jinja2.Environment):
         if self.reads is not None:
             key = object_key(obj)
             if key is not None:
-                self.reads.facts[(key, attribute)] = fingerprint(value)
+                self.reads.facts[(key, attribute)] = fact_fingerprint(obj, attribute, value, self.digests)
 
 
 def template_folders(config: Config) -> list[Path]:
@@ -189,7 +211,7 @@ def site_context(site: Site) -> SiteContext:
         title=c.title, description=c.description, author=c.author, language=c.language, base_url=c.base_url,
         base_path=c.base_path, menu=c.menu, params=c.params, posts=site.posts, pages=site.pages, tags=site.tags,
         years=site.years, slots=site.slots, build_date=site.build_date or datetime(1970, 1, 1, tzinfo=timezone.utc),
-        generator=f"chalk {__version__}",
+        generator=f"chalk {__version__}", search=search_enabled(c),
     )
 
 
@@ -233,6 +255,7 @@ class RenderMemo:
     rendered: int = 0
     reused: int = 0
     fresh: set[str] = field(default_factory=set)  # outputs rendered anew by the last build
+    digests: dict[int, tuple[Any, bytes]] = field(default_factory=dict)  # see fact_fingerprint
 
     def reusable(self, item: Page | Listing, objects: dict[str, Any], templates: dict[str, str],
                  globals_key: str, seen_now: dict[Fact, bytes | None]) -> _Memo | None:
@@ -250,8 +273,8 @@ class RenderMemo:
                 now = seen_now[fact]
             else:
                 obj = objects.get(fact[0])
-                now = seen_now[fact] = None if obj is None else fingerprint(
-                    jinja2.Environment.getattr(_PLAIN_ENV, obj, fact[1]))
+                now = seen_now[fact] = None if obj is None else fact_fingerprint(
+                    obj, fact[1], jinja2.Environment.getattr(_PLAIN_ENV, obj, fact[1]), self.digests)
             if now != seen:
                 return None
         return memo
@@ -318,6 +341,7 @@ def render_all(env: TrackingEnvironment, site: Site, templates_root: Path, diagn
     seen_now: dict[Fact, bytes | None] = {}
     if memo is not None:
         memo.fresh = set()
+        env.digests = memo.digests
     outputs: dict[str, bytes | Path] = {}
     seen: set[str] = set()
     rendered = reused = 0
@@ -349,6 +373,8 @@ def render_all(env: TrackingEnvironment, site: Site, templates_root: Path, diagn
                 fresh[item.output] = _Memo(data, reads, used, globals_key)
     if memo is not None:
         memo.entries, memo.rendered, memo.reused = fresh, rendered, reused
+        if len(memo.digests) > 64 * len(fresh) + 1024:  # bounded: old values are let go now and then
+            memo.digests.clear()
     return outputs
 
 

@@ -1,0 +1,180 @@
+"""Full-text search with Pagefind, run after rendering (``search: true`` in site.yaml).
+
+Pagefind is an optional extra (``pip install 'chalk-ssg[search]'``, which brings the
+``pagefind`` package and its binary from ``pagefind-bin``). :func:`index_site` writes
+the rendered pages to a temporary folder, runs the Pagefind binary on it and returns
+the search bundle it made as ``{"pagefind/...": bytes}``. Those files join the build's
+output map, so they are written (or served by ``chalk serve``) with everything else,
+all or nothing, and chalk's stale-file removal keeps them.
+
+What is indexed is decided by the theme's markup, not here:
+
+- ``data-pagefind-body`` on the article of posts and pages: only those are indexed
+  (listings, tag pages and the 404 page are not);
+- ``data-pagefind-ignore`` on the site header, navigation, footer, table of contents,
+  post meta line and post footer;
+- :data:`EXCLUDE_SELECTORS` (passed to Pagefind) for what a page contains that is not
+  text to search, whatever the template: code line numbers, heading and footnote back
+  links, buttons, any <nav>;
+- headings are weighted by Pagefind's defaults (h1 7, h2 6, h3 5, h4 4, h5 3, h6 2;
+  body text 1); ``data-pagefind-weight`` in a template overrides them;
+- pages with ``<meta name="robots" content="noindex">`` (drafts, the 404 page) are
+  left out.
+
+Without Pagefind installed the build still works: :func:`index_site` returns nothing
+and adds one warning saying that search is off. The last bundle is kept in memory with a
+digest of the pages it came from, so ``chalk serve`` runs Pagefind again only when a
+page's HTML changed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path, PurePosixPath
+from typing import Mapping
+
+from .config import CONFIG_FILE, Config
+from .errors import Diagnostics, error, warning
+
+BUNDLE_DIR = "pagefind"  # the search bundle's folder in the output: /pagefind/pagefind.js ...
+INSTALL_HINT = "pip install 'chalk-ssg[search]'"
+TIMEOUT_SECONDS = 300.0
+
+#: Never indexed, whatever the template: code line numbers (chalk's inline ones, and Pygments'
+#: table and inline styles), heading permalinks, footnote back links, buttons (copy buttons and
+#: the like), navigation of any kind (table of contents, series and older/newer links), the
+#: search box itself.
+EXCLUDE_SELECTORS = (
+    ".linenos", ".linenodiv", "td.linenos", ".headerlink", ".footnote-backref", "button", "nav", ".toc",
+    ".site-search",
+)
+
+_LAST: dict[str, dict[str, bytes]] = {}  # the last bundle made, by a digest of its inputs
+_NOINDEX = re.compile(rb"<meta\s+name=[\"']?robots[\"']?\s+content=[\"'][^\"']*noindex", re.IGNORECASE)
+
+
+def find_pagefind() -> Path | None:
+    """The Pagefind binary, or None when it is not installed.
+
+    Looked up like the ``pagefind`` Python package does: ``$PAGEFIND_BINARY_PATH``, then the
+    ``pagefind-bin-extended`` / ``pagefind-bin`` wheels, then ``pagefind`` on PATH.
+    """
+    configured = os.environ.get("PAGEFIND_BINARY_PATH")
+    if configured:
+        return Path(configured) if Path(configured).is_file() else None
+    for module in ("pagefind_bin_extended", "pagefind_bin"):
+        try:
+            found = __import__(module).get_executable()
+        except (ImportError, FileNotFoundError, AttributeError):
+            continue
+        if found and Path(found).is_file():
+            return Path(found)
+    for name in ("pagefind_extended", "pagefind"):
+        on_path = shutil.which(name)
+        if on_path:
+            return Path(on_path)
+    return None
+
+
+def search_enabled(config: Config) -> bool:
+    """Whether the theme shows search: ``search: true`` and Pagefind is installed (``site.search``)."""
+    return bool(getattr(config, "search", False)) and find_pagefind() is not None
+
+
+def index_site(files: Mapping[str, bytes | Path], config: Config,
+               diagnostics: Diagnostics | None = None) -> dict[str, bytes]:
+    """The Pagefind search bundle for the rendered site, as ``{output path: bytes}``.
+
+    ``files`` is the build's output map (pages as bytes, or as files to read). Returns ``{}``
+    when search is off, and also, with one warning in ``diagnostics``, when Pagefind is not
+    installed. A failing Pagefind run is an error in ``diagnostics`` (the build then writes
+    nothing), or a :class:`RuntimeError` without ``diagnostics``.
+    """
+    if not getattr(config, "search", False):
+        return {}
+    binary = find_pagefind()
+    if binary is None:
+        if diagnostics is not None:
+            diagnostics.add(warning("search: true but Pagefind is not installed, so this site has no search",
+                                    CONFIG_FILE, _search_line(config), hint=INSTALL_HINT))
+        return {}
+    taken = sorted(rel for rel in files if rel == BUNDLE_DIR or rel.startswith(BUNDLE_DIR + "/"))
+    if taken:
+        message = f"{taken[0]} is in the way of the search index, which is written to {BUNDLE_DIR}/"
+        return _fail(diagnostics, message, f"static/{taken[0]}", "rename or remove it, or set search: false")
+    pages = _pages(files)
+    if not pages:
+        return {}
+    command = [str(binary), "--site", "SITE", "--output-subdir", BUNDLE_DIR, "--quiet"]
+    for selector in EXCLUDE_SELECTORS:
+        command += ["--exclude-selectors", selector]
+    digest = hashlib.sha256(repr(command).encode())
+    for rel, body in pages:
+        digest.update(b"%d:%s\0%d:" % (len(rel), rel.encode(), len(body)) + body)
+    key = digest.hexdigest()
+    if key in _LAST:  # the same pages as last time (a stylesheet edit in chalk serve): the same index
+        return dict(_LAST[key])
+    with tempfile.TemporaryDirectory(prefix="chalk-search-") as tmp:
+        site = Path(tmp) / "site"
+        for rel, body in pages:
+            target = site.joinpath(*PurePosixPath(rel).parts)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(body)
+        command[2] = str(site)
+        try:
+            run = subprocess.run(command, capture_output=True, text=True, encoding="utf-8", errors="replace",
+                                 timeout=TIMEOUT_SECONDS, stdin=subprocess.DEVNULL)
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            return _fail(diagnostics, f"search: could not run Pagefind ({binary}): {exc}", CONFIG_FILE)
+        bundle = site / BUNDLE_DIR
+        if run.returncode != 0 or not (bundle / "pagefind.js").is_file():
+            output = (run.stderr.strip() or run.stdout.strip()).splitlines()
+            detail = output[-1] if output else f"exit code {run.returncode}"
+            return _fail(diagnostics, f"search: Pagefind failed: {detail}", CONFIG_FILE)
+        made = {f"{BUNDLE_DIR}/{path.relative_to(bundle).as_posix()}": path.read_bytes()
+                for path in sorted(bundle.rglob("*")) if path.is_file()}
+    _LAST.clear()
+    _LAST[key] = made
+    return dict(made)
+
+
+def _pages(files: Mapping[str, bytes | Path]) -> list[tuple[str, bytes]]:
+    """The HTML pages to index, in order, as (output path, bytes); pages marked noindex are left out."""
+    pages = []
+    for rel, data in sorted(files.items()):
+        if not rel.endswith(".html"):
+            continue
+        pure = PurePosixPath(rel)
+        if pure.is_absolute() or ".." in pure.parts or "\\" in rel:
+            continue  # never outside the folder (output.py refuses such paths anyway)
+        body = data.read_bytes() if isinstance(data, Path) else data
+        if not _NOINDEX.search(body[:8192]):
+            pages.append((rel, body))
+    return pages
+
+
+def _fail(diagnostics: Diagnostics | None, message: str, path: str, hint: str = "") -> dict[str, bytes]:
+    if diagnostics is None:
+        raise RuntimeError(message)
+    diagnostics.add(error(message, path, hint=hint))
+    return {}
+
+
+def _search_line(config: Config) -> int | None:
+    """The line of ``search:`` in site.yaml, for the warning's location."""
+    try:
+        lines = (config.root / CONFIG_FILE).read_text(encoding="utf-8-sig").splitlines()
+    except OSError:
+        return None
+    for number, line in enumerate(lines, 1):
+        if line.startswith("search:"):
+            return number
+    return None
+
+
+__all__ = ["BUNDLE_DIR", "EXCLUDE_SELECTORS", "find_pagefind", "index_site", "search_enabled"]
