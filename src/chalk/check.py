@@ -166,7 +166,9 @@ def _target(page: Page, url: str, origin: str) -> tuple[str | None, str] | None:
 
 
 def _line(text: SourceText, url: str) -> int:
-    return text.line_of(f"]({url}", f"({url})", url, url.split("#")[0] or url)
+    """The line a link stands on; a link rewritten from a .md file is found by its #fragment."""
+    path, _, fragment = url.partition("#")
+    return text.line_of(f"]({url}", f"({url})", url, path or url, f"#{fragment}" if fragment else "")
 
 
 def check_alt_text(page: Page, text: SourceText) -> list[Diagnostic]:

@@ -148,6 +148,7 @@ def cmd_check(args: argparse.Namespace, reporter: Reporter) -> int:
         found += check_external(links, loaded.config.root / CACHE_DIR / "links.json", time.time())
     if args.strict:
         found = [dataclasses.replace(d, severity=Severity.ERROR) for d in found]
+    found.sort(key=lambda d: (d.path, d.line or 0))
     errors = [d for d in found if d.is_error]
     for number, item in enumerate(found, start=1):
         print(f"{number}. {item.format()}", file=reporter.err if item.is_error else reporter.out)

@@ -243,7 +243,7 @@ def _make_page(config: Config, source: Source, rendered: Rendered, drawings: dic
         permalink=absolute(config, url), output=output_file(section, meta.slug),
         template=meta.template or f"{source.kind}.html", template_line=meta.lines.get("template"),
         slug_line=meta.lines.get("slug", 1),
-        content=Markup(content), content_digest=digest,
+        content=content if isinstance(content, Markup) else Markup(content), content_digest=digest,
         summary=meta.summary if meta.summary is not None else rendered.summary,
         date=meta.date, updated=meta.updated, author=meta.author or config.author, draft=meta.draft,
         toc=rendered.toc, show_toc=meta.toc and _heading_count(rendered.toc) >= 2,

@@ -43,20 +43,33 @@ def check_output_dir(output: Path, root: Path, explicit: bool) -> Path:
     return output
 
 
-def safe_target(output: Path, rel: str) -> Path:
-    """The file for ``rel`` inside ``output``; raises if it would end up anywhere else."""
+def safe_target(output: Path, rel: str, links_inside: bool = True) -> Path:
+    """The file for ``rel`` inside ``output``; raises if it would end up anywhere else.
+
+    A plain relative path can only leave the folder through a symbolic link inside it;
+    ``links_inside=False`` says the caller knows there is none, which skips resolving.
+    """
     pure = PurePosixPath(rel)
     if pure.is_absolute() or ".." in pure.parts or not pure.parts or "\\" in rel or "\0" in rel:
         raise UsageError(f"refusing to write {rel!r}: it is not a plain path inside the output folder")
     target = output.joinpath(*pure.parts)
-    if not target.resolve().is_relative_to(output.resolve()):
+    if links_inside and not target.resolve().is_relative_to(output.resolve()):
         raise UsageError(f"refusing to write {rel!r}: it resolves outside the output folder")
     return target
 
 
+def _has_links(folder: Path) -> bool:
+    """Whether any symbolic link lies under ``folder`` (one walk instead of resolving every path)."""
+    for dirpath, dirnames, filenames in os.walk(folder):
+        if any(os.path.islink(os.path.join(dirpath, name)) for name in [*dirnames, *filenames]):
+            return True
+    return False
+
+
 def write_site(output: Path, files: dict[str, bytes | Path]) -> WriteStats:
     """Make ``output`` hold exactly ``files`` (output path -> bytes, or a file to copy)."""
-    targets = {rel: safe_target(output, rel) for rel in files}  # validate everything before writing anything
+    links = output.is_dir() and _has_links(output)
+    targets = {rel: safe_target(output, rel, links) for rel in files}  # all checked before anything is written
     output.mkdir(parents=True, exist_ok=True)
     written = unchanged = 0
     for rel, data in files.items():

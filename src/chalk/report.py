@@ -35,8 +35,8 @@ class BuildSummary:
 class Reporter:
     """Prints diagnostics, slot reports and the one summary line."""
 
-    def __init__(self, out: TextIO = sys.stdout, err: TextIO = sys.stderr):
-        self.out, self.err = out, err
+    def __init__(self, out: TextIO | None = None, err: TextIO | None = None):
+        self.out, self.err = out or sys.stdout, err or sys.stderr
 
     def diagnostics(self, items: Sequence[Diagnostic]) -> None:
         for item in items:
@@ -47,15 +47,17 @@ class Reporter:
         count = len(exc.errors)
         print(f"{what} failed: {count} error{'s' * (count != 1)}; nothing was written.", file=self.err)
 
-    def slots(self, summary: BuildSummary) -> None:
+    def slots(self, summary: BuildSummary, most: int = 10) -> None:
         pending = summary.pending_slots
         if not pending:
             return
         print(f"{len(pending)} diagram slot{'s' * (len(pending) != 1)} await{'s' * (len(pending) == 1)} a drawing:",
               file=self.out)
-        for slot in pending:
+        for slot in pending[:most]:
             caption = f" — {slot.caption}" if slot.caption else ""
             print(f"  {slot.path}:{slot.line} {slot.id}{caption}", file=self.out)
+        if len(pending) > most:
+            print(f"  … and {len(pending) - most} more (chalk check lists them all)", file=self.out)
 
     def built(self, output: Path, summary: BuildSummary, seconds: float) -> None:
         warnings = len(summary.warnings)

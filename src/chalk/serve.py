@@ -70,9 +70,14 @@ def _stamp(data: bytes | Path, normalize: bool = False) -> Any:
 
 
 def diff(old: Snapshot | None, files: dict[str, bytes | Path], base_path: str) -> tuple[dict[str, Any], Change]:
-    """Stamps of the new files, and which pages, stylesheets and other assets changed."""
-    stamps = {rel: _stamp(data, rel.endswith(".html")) for rel, data in files.items()}
+    """Stamps of the new files, and which pages, stylesheets and other assets changed.
+
+    A page reused from the last build is the very same bytes object, so its stamp is carried over.
+    """
     before = old.stamps if old else {}
+    previous = old.files if old else {}
+    stamps = {rel: before[rel] if previous.get(rel) is data and rel in before else _stamp(data, rel.endswith(".html"))
+              for rel, data in files.items()}
     changed = {rel for rel in stamps.keys() | before.keys() if stamps.get(rel) != before.get(rel)}
     pages, css, assets = [], [], []
     for rel in sorted(changed):

@@ -18,7 +18,7 @@ from watchdog.observers import Observer
 from watchdog.observers.api import ObservedWatch
 
 WATCHED = ("content", "templates", "static", "site.yaml")
-QUIET_SECONDS = 0.08  # a burst ends after this much silence
+QUIET_SECONDS = 0.05  # a burst ends after this much silence
 MAX_WAIT_SECONDS = 1.0  # ...or after this long, whatever happens
 _EDITOR_DEBRIS = ("~", ".swp", ".swx", ".swpx", ".tmp", ".crdownload")
 
