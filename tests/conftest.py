@@ -596,3 +596,21 @@ class EventStream:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+# --------------------------------------------------------------------------- Markdown stage
+
+MARKDOWN_PATH = "content/posts/x.md"  # the file name unit tests of the Markdown stage render as
+
+
+@pytest.fixture(scope="module")
+def renderer():
+    """One MarkdownRenderer per test module (building one costs milliseconds)."""
+    from chalk.markdown import MarkdownRenderer
+
+    return MarkdownRenderer()
+
+
+def render(renderer, body: str, body_line: int = 1):
+    """Render ``body`` as if it started at ``body_line`` of ``content/posts/x.md``."""
+    return renderer.render(body, MARKDOWN_PATH, body_line)

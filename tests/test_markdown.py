@@ -4,19 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from chalk.markdown import MarkdownRenderer, Rendered, count_words, scan_fences, summarize
-from conftest import classes, find_all, find_one, parse_html, text_of
+from chalk.markdown import Rendered, count_words, scan_fences, summarize
+from conftest import render, classes, find_all, find_one, parse_html, text_of
 
 PATH = "content/posts/x.md"
-
-
-@pytest.fixture(scope="module")
-def renderer() -> MarkdownRenderer:
-    return MarkdownRenderer()
-
-
-def render(renderer: MarkdownRenderer, body: str, body_line: int = 1) -> Rendered:
-    return renderer.render(body, PATH, body_line)
 
 
 def html_root(rendered: Rendered):

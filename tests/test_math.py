@@ -4,21 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from chalk.markdown import MarkdownRenderer, Rendered
+from chalk.markdown import Rendered
 from chalk.mathml import MathError, tex_to_mathml
-from conftest import find_all, find_one, parse_html, text_of
+from conftest import render, find_all, find_one, parse_html, text_of
 
-PATH = "content/posts/m.md"
+PATH = "content/posts/x.md"
 MATH = "{http://www.w3.org/1998/Math/MathML}math"
-
-
-@pytest.fixture(scope="module")
-def renderer() -> MarkdownRenderer:
-    return MarkdownRenderer()
-
-
-def render(renderer: MarkdownRenderer, body: str, body_line: int = 1) -> Rendered:
-    return renderer.render(body, PATH, body_line)
 
 
 def root_of(rendered: Rendered):

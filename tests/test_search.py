@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 from conftest import build, find_all, parse_html, post, page as page_text, write_files
 from sitebrowser import (
-    SEED_URL, StaticServer, enable_search, folder_files, fragments, launch_chromium, new_page, require_pagefind,
+    SEED_URL, StaticServer, folder_files, fragments, launch_chromium, new_page, require_pagefind,
     served_repo_site,
 )
 

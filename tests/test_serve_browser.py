@@ -15,17 +15,16 @@ Without chromium (or Playwright) these tests are skipped, except when
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
-from conftest import REPO, SERVE_WAIT_SECONDS, post, require_chromium, write_files
+
+from sitebrowser import launch_chromium
+from conftest import REPO, SERVE_WAIT_SECONDS, post, write_files
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
 
 WAIT_MS = int(SERVE_WAIT_SECONDS * 1000)
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--no-first-run"]
 SITE_YAML = "title: Browser test\nbase_url: https://example.org/blog/\n"
 ARTICLE_URL = "posts/long/"
 ARTICLE = "content/posts/long.md"
@@ -57,19 +56,8 @@ def article_text(opening: str = OPENING) -> str:
 
 @pytest.fixture(scope="module")
 def browser():
-    executable = require_chromium()
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:  # pragma: no cover - playwright is a test dependency
-        if os.environ.get("CHALK_REQUIRE_BROWSER") == "1":
-            pytest.fail("playwright is not installed (CHALK_REQUIRE_BROWSER=1, so this is required)")
-        pytest.skip("playwright is not installed: pip install playwright")
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS, headless=True)
-        try:
-            yield launched
-        finally:
-            launched.close()
+    with launch_chromium() as launched:
+        yield launched
 
 
 @pytest.fixture

@@ -15,7 +15,6 @@ Without chromium (or Playwright) these tests are skipped, except when
 
 from __future__ import annotations
 
-import os
 import threading
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -23,18 +22,18 @@ from typing import Any, Iterator
 
 import pytest
 
+from sitebrowser import launch_chromium
+
 from chalk.content import decode, split_front_matter
 from chalk.errors import Diagnostics
 from chalk.markdown import scan_fences
-from conftest import REPO, copy_repo_site, post, require_chromium
+from conftest import REPO, copy_repo_site, post
 from toolkit_site import build_with_glossary
 
 WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--no-first-run"]
 SEED = "content/posts/demystifying-generative-ai.md"
 ARTICLE = "posts/demystifying-generative-ai/"
 SESSION = "posts/sessions/"
@@ -79,19 +78,8 @@ def served(tmp_path_factory) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def browser():
-    executable = require_chromium()
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:  # pragma: no cover - playwright is a test dependency
-        if os.environ.get("CHALK_REQUIRE_BROWSER") == "1":
-            pytest.fail("playwright is not installed (CHALK_REQUIRE_BROWSER=1, so this is required)")
-        pytest.skip("playwright is not installed: pip install playwright")
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS, headless=True)
-        try:
-            yield launched
-        finally:
-            launched.close()
+    with launch_chromium() as launched:
+        yield launched
 
 
 def open_page(browser: Any, url: str, width: int, height: int = 900, **context: Any) -> Any:

@@ -4,19 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from chalk.markdown import MarkdownRenderer, Rendered
-from conftest import build, copy_repo_site, find_all, find_by_id, find_one, parse_html, text_of
+from chalk.markdown import Rendered
+from conftest import render, build, copy_repo_site, find_all, find_by_id, find_one, parse_html, text_of
 
 PATH = "content/posts/x.md"
-
-
-@pytest.fixture(scope="module")
-def renderer() -> MarkdownRenderer:
-    return MarkdownRenderer()
-
-
-def render(renderer: MarkdownRenderer, body: str, body_line: int = 1) -> Rendered:
-    return renderer.render(body, PATH, body_line)
 
 
 def root_of(rendered: Rendered):

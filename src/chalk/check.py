@@ -8,7 +8,6 @@ still awaiting a drawing. Each finding names the source file and line.
 
 from __future__ import annotations
 
-import hashlib
 import html as htmllib
 import json
 import re

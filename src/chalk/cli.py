@@ -12,7 +12,7 @@ import sys
 import time
 from datetime import date
 from pathlib import Path
-from typing import Callable, Sequence, TextIO
+from typing import Callable, Sequence
 
 from . import __version__
 from .cache import CACHE_DIR, record_up_to_date, up_to_date

@@ -17,7 +17,6 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pygments.styles import get_all_styles
 
 from .errors import Diagnostics, UsageError, error, warning
-from .theme import builtin_theme_dir
 from .yamlsource import YamlProblem, parse_mapping
 
 CONFIG_FILE = "site.yaml"

@@ -27,7 +27,7 @@ import subprocess
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Mapping
 
 from .config import CONFIG_FILE, Config, load_config
 from .errors import BuildError, ChalkError, Diagnostics, UsageError, error, warning
