@@ -200,7 +200,7 @@ class Chalk:
         self.env = dict(os.environ)
         self.note = ""
         info = subprocess.run(
-            [sys.executable, "-c", "import chalk, chalk.config as c; print(chalk.__file__); "
+            [sys.executable, "-c", "import chalk, chalk.theme as c; print(chalk.__file__); "
                                    "print(c.builtin_theme_dir()); print(chalk.__version__)"],
             capture_output=True, text=True, timeout=120)
         if info.returncode != 0:
