@@ -208,6 +208,6 @@ def main(argv: Sequence[str] | None = None) -> int:
 def build_script_main(argv: Sequence[str] | None = None) -> int:
     """``python build.py [COMMAND] [FLAGS]``: like ``chalk``, with ``build`` as the default command."""
     argv = list(sys.argv[1:] if argv is None else argv)
-    if not argv or argv[0] not in COMMANDS and argv[0] not in ("-h", "--help", "--version"):
-        argv.insert(0, "build")
+    if not argv or argv[0] not in COMMANDS and argv[0] != "--version":
+        argv.insert(0, "build")  # so `python build.py --help` is `chalk build --help`
     return main(argv)
