@@ -614,3 +614,14 @@ def renderer():
 def render(renderer, body: str, body_line: int = 1):
     """Render ``body`` as if it started at ``body_line`` of ``content/posts/x.md``."""
     return renderer.render(body, MARKDOWN_PATH, body_line)
+
+
+# --------------------------------------------------------------------------- browser
+
+@pytest.fixture(scope="module")
+def browser():
+    """A headless Chromium for one test module: skipped without one, a failure under CHALK_REQUIRE_BROWSER=1."""
+    from sitebrowser import launch_chromium
+
+    with launch_chromium() as launched:
+        yield launched

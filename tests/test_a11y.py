@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from sitebrowser import SEED_URL, launch_chromium, new_page, require_axe, require_pagefind, served_repo_site
+from sitebrowser import SEED_URL, new_page, require_axe, require_pagefind, served_repo_site
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
 
@@ -38,12 +38,6 @@ PAGES = {
 @pytest.fixture(scope="module")
 def axe_script():
     return require_axe().read_text(encoding="utf-8")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with launch_chromium() as launched:
-        yield launched
 
 
 @pytest.fixture(scope="module")

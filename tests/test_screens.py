@@ -21,7 +21,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from sitebrowser import SCREENSHOTS, SEED_URL, launch_chromium, new_page, require_pagefind, served_repo_site
+from sitebrowser import SCREENSHOTS, SEED_URL, new_page, require_pagefind, served_repo_site
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
 
@@ -38,12 +38,6 @@ new PerformanceObserver(list => {
   for (const entry of list.getEntries()) if (!entry.hadRecentInput) window.__cls += entry.value;
 }).observe({type: 'layout-shift', buffered: true});
 """
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with launch_chromium() as launched:
-        yield launched
 
 
 @pytest.fixture(scope="module")

@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 from conftest import build, find_all, parse_html, post, page as page_text, write_files
 from sitebrowser import (
-    SEED_URL, StaticServer, folder_files, fragments, launch_chromium, new_page, require_pagefind,
+    SEED_URL, StaticServer, folder_files, fragments, new_page, require_pagefind,
     served_repo_site,
 )
 
@@ -246,12 +246,6 @@ def test_chalk_serve_keeps_the_index_current(pagefind, site: Path):
 
 
 # --------------------------------------------------------------------------- in a real browser
-
-@pytest.fixture(scope="module")
-def browser():
-    with launch_chromium() as launched:
-        yield launched
-
 
 @pytest.fixture(scope="module")
 def repo(tmp_path_factory, browser):

@@ -19,7 +19,6 @@ from pathlib import Path
 
 import pytest
 
-from sitebrowser import launch_chromium
 from conftest import REPO, SERVE_WAIT_SECONDS, post, write_files
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
@@ -52,12 +51,6 @@ def article_text(opening: str = OPENING) -> str:
         f"attention, gradients and the patience it takes to read them all the way to the end." for n in range(2, 120)
     ]
     return post("A long article", "2024-05-01", body="\n\n".join(paragraphs) + "\n", tags=["long"])
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with launch_chromium() as launched:
-        yield launched
 
 
 @pytest.fixture

@@ -22,7 +22,6 @@ from typing import Any, Iterator
 
 import pytest
 
-from sitebrowser import launch_chromium
 
 from chalk.content import decode, split_front_matter
 from chalk.errors import Diagnostics
@@ -74,12 +73,6 @@ def served(tmp_path_factory) -> Iterator[str]:
         server.shutdown()
         server.server_close()
         thread.join(5)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with launch_chromium() as launched:
-        yield launched
 
 
 def open_page(browser: Any, url: str, width: int, height: int = 900, **context: Any) -> Any:
