@@ -26,8 +26,7 @@ import pytest
 from chalk.content import decode, split_front_matter
 from chalk.errors import Diagnostics
 from chalk.markdown import scan_fences
-from conftest import REPO, copy_repo_site, post
-from toolkit_site import build_with_glossary
+from conftest import REPO, build, copy_repo_site, post
 
 WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
@@ -62,7 +61,7 @@ def served(tmp_path_factory) -> Iterator[str]:
     (root / "content/posts/sessions.md").write_text(SESSION_POST, encoding="utf-8")
     (root / "content/posts/opening.md").write_text(
         post("Opening", "2019-12-01", series="Toolkit demo", series_part=1, body="The first part.\n"), encoding="utf-8")
-    _, out, _ = build_with_glossary(root)
+    out = build(root, cache=False).output
     server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_Quiet, directory=str(out)))
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)

@@ -77,9 +77,6 @@ class Glossary:
         return json.dumps([self.url, [[t.name, t.slug, t.definition, list(t.aliases)] for t in self.terms]],
                           ensure_ascii=False)
 
-    def by_slug(self, slug: str) -> Term | None:
-        return next((term for term in self.terms if term.slug == slug), None)
-
 
 @dataclass(frozen=True)
 class GlossaryEntry:

@@ -62,10 +62,6 @@ class Timings:
         finally:
             self.stages[name] = self.stages.get(name, 0.0) + time.perf_counter() - start
 
-    @property
-    def total(self) -> float:
-        return sum(self.stages.values())
-
 
 @dataclass
 class Loaded:
@@ -138,7 +134,6 @@ class Builder:
         self.memo = RenderMemo() if incremental else None
         self.check_memo = CheckMemo() if incremental else None
         self.content_memo = ContentMemo() if incremental else None  # in memory only, not persisted
-        self.cache_stats = (0, 0)  # (texts reused, texts rendered) by the last load
         self._written_to = ""  # the output folder the memo's files were last written to
         self._env: tuple[str, TrackingEnvironment] | None = None
         self._search: tuple[tuple[str, ...], dict[str, bytes]] | None = None
@@ -200,7 +195,6 @@ class Builder:
                 done[source.rel] = cached[3]
         fresh = self._render_markdown([s for s in sources if s.rel not in done])
         done.update(fresh)
-        self.cache_stats = (len(sources) - len(fresh), len(fresh))
         if self.incremental:
             self._rendered = {s.rel: (s.body_line, s.body, key, done[s.rel]) for s in sources}
         results = []
