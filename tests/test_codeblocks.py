@@ -6,7 +6,7 @@ from collections import Counter
 
 import pytest
 
-from chalk.codeblocks import block_slug
+from chalk.markdown.codeblocks import block_slug
 from chalk.markdown import MarkdownRenderer, Rendered
 from conftest import REPO, build, copy_repo_site, find_all, find_by_id, find_one, parse_html, post, text_of
 

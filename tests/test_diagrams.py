@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from chalk.diagrams import DiagramSlot, fill_slots, find_drawings, parse_slot, slot_html
+from chalk.markdown.diagrams import DiagramSlot, parse_slot, slot_html
+from chalk.model.drawings import fill_slots, find_drawings
 from chalk.markdown import MarkdownRenderer
 from conftest import classes, find_all, find_one, parse_html, text_of
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from chalk.markdown import Rendered
-from chalk.mathml import MathError, tex_to_mathml
+from chalk.markdown.math import MathError, tex_to_mathml
 from conftest import render, find_all, find_one, parse_html, text_of
 
 PATH = "content/posts/x.md"

@@ -24,11 +24,11 @@ import pytest
 from conftest import (REPO, EventStream, all_files, find_all, http_request, meta_content, page,
                       parse_html, post, run_chalk, strip_reload_script, text_of, write_files)
 
-import chalk.serve
+import chalk.serve.server
 from chalk.cli import main as cli_main
 from chalk.pipeline import Builder
 from chalk.serve import make_server
-from chalk.watch import Watcher
+from chalk.serve.watch import Watcher
 
 pytestmark = pytest.mark.server
 
@@ -379,13 +379,13 @@ def slow_render(monkeypatch) -> SlowRender:
 
 def test_request_during_rebuild_waits_for_the_new_content(blog_site: Path, slow_render, monkeypatch):
     arrived = threading.Event()
-    real_wait = chalk.serve.Preview.wait_until_idle
+    real_wait = chalk.serve.server.Preview.wait_until_idle
 
     def wait_until_idle(self):
         arrived.set()  # the request reached the server and is about to wait
         return real_wait(self)
 
-    monkeypatch.setattr(chalk.serve.Preview, "wait_until_idle", wait_until_idle)
+    monkeypatch.setattr(chalk.serve.server.Preview, "wait_until_idle", wait_until_idle)
     with InProcessServer(blog_site) as served:
         port, preview = served.port, served.preview
         assert b"Alpha body text." in get(port, "/blog/posts/alpha/").body
@@ -411,7 +411,7 @@ def test_request_during_rebuild_waits_for_the_new_content(blog_site: Path, slow_
 
 
 def test_request_wait_during_a_rebuild_is_bounded(blog_site: Path, slow_render, monkeypatch):
-    monkeypatch.setattr(chalk.serve, "REQUEST_WAIT_SECONDS", 0.3)
+    monkeypatch.setattr(chalk.serve.server, "REQUEST_WAIT_SECONDS", 0.3)
     with InProcessServer(blog_site) as served:
         slow_render.armed = True
         started, gate = slow_render.started, slow_render.gate

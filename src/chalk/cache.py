@@ -51,8 +51,8 @@ def salt() -> str:
 def quick_salt() -> str:
     """Chalk's and its libraries' versions, and the stamps of chalk's own code (an edited chalk,
     as in a development checkout, must not reuse what older code produced)."""
-    code = sorted((path.name, path.stat().st_mtime_ns, path.stat().st_size)
-                  for path in Path(__file__).parent.glob("*.[pj][ys]"))
+    code = sorted((path.relative_to(Path(__file__).parent).as_posix(), path.stat().st_mtime_ns, path.stat().st_size)
+                  for path in sorted(Path(__file__).parent.rglob("*.[pj][ys]")))
     parts = [f"schema {SCHEMA}", f"chalk {__version__}", repr(code)]
     parts += [f"{name} {_version(name)}" for name in ("markdown", "pymdown-extensions", "pygments", "jinja2", "latex2mathml")]
     return "\n".join(parts)

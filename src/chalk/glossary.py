@@ -7,45 +7,28 @@ The file maps each term to a short definition, or to ``{definition, aliases}``::
       definition: How far one probability distribution is from another.
       aliases: [Kullback-Leibler divergence, KL]
 
-In each article (a post, under ``content/posts/``; plain pages such as an About page
-are left alone) the first use of a term (or of one of its aliases; case-insensitive,
-whole words, longest name first) becomes a link to its entry on the glossary page,
-with the definition shown on hover and on keyboard focus (CSS only). Code, links,
-headings, math and attributes are never touched. The glossary page (``/glossary/``)
-lists every term with its definition and the articles that use it.
+This module reads and validates that file (before any Markdown is rendered);
+:mod:`chalk.markdown.glossary` marks the terms up in articles, and
+:mod:`chalk.model.glossary` lists them on the glossary page (``/glossary/``) with
+the articles that use them.
 """
 
 from __future__ import annotations
 
 import json
-import re
-import xml.etree.ElementTree as etree
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from markdown import Markdown
-from markdown.extensions import Extension
-from markdown.treeprocessors import Treeprocessor
-from markdown.util import HTML_PLACEHOLDER_RE
-
 from .content import decode, slugify
 from .errors import Diagnostics, error, warning
-from .mdcontext import DocumentContext
 from .yamlsource import YamlProblem, parse_mapping
 
 if TYPE_CHECKING:  # pragma: no cover
     from .config import Config
 
 GLOSSARY_FILE = "glossary.yaml"  # under content/
-ARTICLES = "content/posts/"  # the sources whose text is marked up
 ENTRY_KEYS = ("definition", "aliases")
 ANCHOR_PREFIX = "term-"
-#: Elements whose text is never marked up.
-SKIPPED = frozenset({"a", "abbr", "code", "dfn", "h1", "h2", "h3", "h4", "h5", "h6", "kbd", "math", "pre",
-                     "samp", "script", "style", "sup", "sub", "var", "button", "textarea", "svg"})
-
-
-_RAW_TAG = re.compile(r"\s*<(/?)([A-Za-z][\w-]*)")
 
 
 @dataclass(frozen=True)
@@ -78,31 +61,7 @@ class Glossary:
                           ensure_ascii=False)
 
 
-@dataclass(frozen=True)
-class GlossaryEntry:
-    """A term as the glossary page shows it: with the articles that use it."""
-
-    term: Term
-    pages: tuple[Any, ...]  # chalk.model.Page, in site order
-
-    @property
-    def name(self) -> str:
-        return self.term.name
-
-    @property
-    def anchor(self) -> str:
-        return self.term.anchor
-
-    @property
-    def definition(self) -> str:
-        return self.term.definition
-
-    @property
-    def aliases(self) -> tuple[str, ...]:
-        return self.term.aliases
-
-
-def _key(name: str) -> str:
+def term_key(name: str) -> str:
     return " ".join(name.split()).casefold()
 
 
@@ -181,7 +140,7 @@ def _check_names(terms: list[Term], rel: str, found: Diagnostics) -> None:
             found.add(error(f"glossary: '{term.name}' and '{other.name}' (line {other.line}) make the same "
                             f"anchor #{term.anchor}", rel, term.line, hint="merge them or rename one"))
         for name in (term.name, *term.aliases):
-            owner = owners.setdefault(_key(name), term)
+            owner = owners.setdefault(term_key(name), term)
             if owner is not term:
                 found.add(error(f"glossary: '{name}' of '{term.name}' is already a name of '{owner.name}' "
                                 f"(line {owner.line})", rel, term.line, hint="a name can belong to one term only"))
@@ -191,126 +150,4 @@ def _shown(value: Any) -> str:
     text = repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
 
-
-def entries(glossary: Glossary, pages: list[Any], used: dict[str, tuple[str, ...]]) -> tuple[GlossaryEntry, ...]:
-    """The glossary page's entries, sorted by name; ``used`` maps a page's source to the term slugs it uses."""
-    ordered = sorted(glossary.terms, key=lambda t: (t.name.casefold(), t.slug))
-    return tuple(GlossaryEntry(term, tuple(p for p in pages if term.slug in used.get(p.source, ())))
-                 for term in ordered)
-
-
-class _GlossaryTreeprocessor(Treeprocessor):
-    """Marks the first use of each term in the article's text."""
-
-    def __init__(self, md: Markdown, glossary: Glossary, context: DocumentContext):
-        super().__init__(md)
-        self.glossary, self.context = glossary, context
-        self.names = {_key(name): term for term in glossary.terms for name in (term.name, *term.aliases)}
-        alternatives = sorted(self.names, key=len, reverse=True)
-        body = "|".join(r"\s+".join(re.escape(word) for word in name.split()) for name in alternatives)
-        self.pattern = re.compile(rf"(?<!\w)(?:{body})(?!\w)", re.I) if alternatives else None
-
-    def run(self, root: etree.Element) -> None:
-        if self.pattern is None or not is_article(self.context.path):
-            return
-        self.used: set[str] = set()
-        self.raw_depth = 0  # inside raw inline HTML such as <a href=...>...</a> written in the Markdown
-        self._walk(root)
-
-    def _walk(self, element: etree.Element) -> None:
-        if element.tag in SKIPPED or not isinstance(element.tag, str) or _is_skipped_box(element):
-            return
-        children = list(element)
-        lead, nodes = self._split(element.text)
-        if nodes:
-            element.text = lead
-            for offset, node in enumerate(nodes):
-                element.insert(offset, node)
-        for child in children:
-            self._walk(child)
-            lead, nodes = self._split(child.tail)
-            if nodes:
-                child.tail = lead
-                index = list(element).index(child)
-                for offset, node in enumerate(nodes, start=1):
-                    element.insert(index + offset, node)
-
-    def _matches(self, text: str) -> list[re.Match[str]]:
-        """Matches in ``text`` outside raw inline HTML elements whose content is never marked up."""
-        assert self.pattern is not None
-        found: list[re.Match[str]] = []
-        position = 0
-        for placeholder in HTML_PLACEHOLDER_RE.finditer(text):
-            if self.raw_depth == 0:
-                found += self.pattern.finditer(text, position, placeholder.start())
-            self._track(placeholder)
-            position = placeholder.end()
-        if self.raw_depth == 0:
-            found += self.pattern.finditer(text, position)
-        return found
-
-    def _track(self, placeholder: re.Match[str]) -> None:
-        index = int(placeholder.group(1))
-        blocks = self.md.htmlStash.rawHtmlBlocks
-        raw = blocks[index] if index < len(blocks) else ""
-        tag = _RAW_TAG.match(raw) if isinstance(raw, str) else None
-        if tag is None or tag.group(2).lower() not in SKIPPED or raw.rstrip().endswith("/>"):
-            return
-        self.raw_depth = max(0, self.raw_depth - 1) if tag.group(1) else self.raw_depth + 1
-
-    def _split(self, text: str | None) -> tuple[str | None, list[etree.Element]]:
-        if not text or self.pattern is None:
-            return text, []
-        lead: str | None = None
-        nodes: list[etree.Element] = []
-        last = 0
-        for match in self._matches(text):
-            term = self.names.get(_key(match.group(0)))
-            if term is None or term.slug in self.used:
-                continue
-            self.used.add(term.slug)
-            self.context.terms.append(term.slug)
-            before = text[last:match.start()]
-            if nodes:
-                nodes[-1].tail = before
-            else:
-                lead = before
-            nodes.append(self._markup(term, match.group(0)))
-            last = match.end()
-        if not nodes:
-            return text, []
-        nodes[-1].tail = text[last:]
-        return lead, nodes
-
-    def _markup(self, term: Term, shown: str) -> etree.Element:
-        tip_id = f"{ANCHOR_PREFIX}tip-{term.slug}"
-        wrapper = etree.Element("span", {"class": "term"})
-        link = etree.SubElement(wrapper, "a", {"class": "term__link", "href": f"{self.glossary.url}#{term.anchor}",
-                                               "aria-describedby": tip_id})
-        link.text = shown
-        tip = etree.SubElement(wrapper, "span", {"class": "term__tip", "id": tip_id, "aria-hidden": "true",
-                                                 "data-pagefind-ignore": "all"})
-        tip.text = " " + term.definition  # a space for reading without CSS; collapsed in the tooltip
-        return wrapper
-
-
-def is_article(path: str) -> bool:
-    """Whether the glossary marks up this source: posts (and text without a path), not plain pages."""
-    return not path.startswith("content/") or path.startswith(ARTICLES)
-
-
-def _is_skipped_box(element: etree.Element) -> bool:
-    css = (element.get("class") or "").split()
-    return "math-error" in css or "term" in css or "xref" in css
-
-
-class GlossaryExtension(Extension):
-    """Registers the glossary treeprocessor (after attribute lists, before smart quotes and the TOC)."""
-
-    def __init__(self, glossary: Glossary, context: DocumentContext, **kwargs: Any):
-        self.glossary, self.context = glossary, context
-        super().__init__(**kwargs)
-
-    def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802
-        md.treeprocessors.register(_GlossaryTreeprocessor(md, self.glossary, self.context), "chalk-glossary", 7)
 

@@ -21,7 +21,7 @@ from .cache import CACHE_DIR, BuildState, load_state, save_state
 from .check import CheckMemo, SourceText, check_site
 from .config import Config, load_config, with_base_url
 from .content import Source, discover, read_source
-from .diagrams import Drawing, find_drawings
+from .model.drawings import Drawing, find_drawings
 from .glossary import Glossary, load_glossary
 from .errors import BuildError, Diagnostic, Diagnostics, Severity
 from .markdown import MarkdownRenderer, Rendered

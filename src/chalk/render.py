@@ -22,8 +22,7 @@ from .config import Config
 from .theme import builtin_theme_dir
 from .errors import Diagnostic, Diagnostics, error
 from .search import search_enabled
-from .model import Listing, Page, Paginator, Site, Tag, Year, absolute, text_digest
-from .series import Series
+from .model import Listing, Page, Paginator, Series, Site, Tag, Year, absolute, text_digest
 
 
 @dataclass(frozen=True)

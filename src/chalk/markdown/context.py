@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .errors import Diagnostic
+from ..errors import Diagnostic
 
 
 @dataclass

@@ -27,9 +27,9 @@ from pathlib import Path
 from typing import Any, Callable
 from urllib.parse import unquote, urlsplit
 
-from .config import load_config
-from .errors import BuildError, ChalkError, Diagnostic, Diagnostics
-from .pipeline import BuildOptions, Builder
+from ..config import load_config
+from ..errors import BuildError, ChalkError, Diagnostic, Diagnostics
+from ..pipeline import BuildOptions, Builder
 
 CHALK_PREFIX = "/__chalk__/"
 EVENTS_PATH = CHALK_PREFIX + "events"
@@ -99,7 +99,7 @@ def inject_script(html: bytes) -> bytes:
 
 
 def reload_script() -> bytes:
-    return resources.files("chalk").joinpath("reload.js").read_bytes()
+    return resources.files("chalk.serve").joinpath("reload.js").read_bytes()
 
 
 class Broadcaster:

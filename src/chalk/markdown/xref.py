@@ -27,9 +27,9 @@ from markdown.inlinepatterns import InlineProcessor
 from markdown.postprocessors import Postprocessor
 from markdown.treeprocessors import Treeprocessor
 
-from .errors import error
-from .mathml import equation_anchor
-from .mdcontext import DocumentContext
+from ..errors import error
+from .context import DocumentContext
+from .math import equation_anchor
 
 XREF_RE = r"\[@(fig|eq|sec):([A-Za-z0-9][\w.:-]*)\]"
 _PLACEHOLDER = re.compile(r'<a data-xref="(fig|eq|sec):([^"]+)"></a>')

@@ -1,11 +1,9 @@
-"""Diagram slots: figures reserved in the text before their drawing exists.
+"""Drawings for diagram slots: found under ``static/diagrams/``, put into the slots' figures.
 
-A slot is a fenced block with the language ``diagram`` holding YAML
-(``id``, ``caption``, ``alt``). Markdown rendering turns it into a ``<figure>``
-with a marker; :func:`fill_slots` later puts in the drawing from
+Markdown rendering (:mod:`chalk.markdown.diagrams`) leaves a marker in each slot's
+``<figure>``; :func:`fill_slots` replaces it with the drawing from
 ``static/diagrams/<id>.<ext>`` when there is one, or an accessible placeholder.
-Keeping the file-system lookup out of Markdown rendering keeps that stage pure
-(and cacheable).
+Keeping the file-system lookup out of Markdown rendering keeps that stage pure (and cacheable).
 """
 
 from __future__ import annotations
@@ -17,34 +15,26 @@ from pathlib import Path
 
 import imagesize
 
-from .errors import Diagnostic, error, warning
-from .yamlsource import YamlProblem, parse_mapping
+from ..markdown.diagrams import DiagramSlot
+
 
 DRAWINGS_DIR = "diagrams"
+
+
 DRAWING_EXTENSIONS = (".svg", ".png", ".webp", ".jpg", ".jpeg")
-SLOT_KEYS = ("id", "caption", "alt")
-_ID = re.compile(r"^[A-Za-z][\w-]*$")
+
+
 _FIGURE_MARKER = re.compile(r'(<figure class="diagram)("[^>]*>)<!--chalk:diagram:([\w-]+)-->')
+
+
 _VIEWBOX = re.compile(rb"""viewBox\s*=\s*["']\s*[-\d.]+[\s,]+[-\d.]+[\s,]+([\d.]+)[\s,]+([\d.]+)""")
+
+
 _SVG_ROOT = re.compile(rb"<svg\b[^>]*>")
+
+
 _SVG_LENGTH = {name: re.compile(rb"\s" + name + rb"""\s*=\s*["']\s*([\d.]+)\s*(?:px)?\s*["']""")
                for name in (b"width", b"height")}
-
-
-@dataclass(frozen=True)
-class DiagramSlot:
-    """A figure reserved in an article: where it is and what it will show."""
-
-    id: str
-    caption: str
-    alt: str
-    path: str
-    line: int
-    image_url: str | None = None
-
-    @property
-    def filled(self) -> bool:
-        return self.image_url is not None
 
 
 @dataclass(frozen=True)
@@ -55,41 +45,6 @@ class Drawing:
     rel_url: str  # relative to the site root, e.g. diagrams/gan.svg
     width: int | None
     height: int | None
-
-
-def parse_slot(text: str, path: str, line: int) -> tuple[DiagramSlot | None, list[Diagnostic]]:
-    """Parse a slot's YAML; ``line`` is the line of its opening fence."""
-    try:
-        mapping = parse_mapping(text, first_line=line + 1)
-    except YamlProblem as exc:
-        return None, [error(f"diagram: {exc.message}", path, exc.line)]
-    data, problems = mapping.data, []
-    for key in data:
-        if key not in SLOT_KEYS:
-            problems.append(warning(f"diagram: unknown field '{key}' (expected id, caption, alt)",
-                                    path, mapping.line_of(key)))
-    slot_id = data.get("id")
-    if not isinstance(slot_id, str) or not _ID.match(slot_id):
-        got = "nothing" if slot_id is None else repr(slot_id)
-        problems.append(error(f"diagram: id: expected a name like gan-architecture, got {got}",
-                              path, mapping.line_of("id") if "id" in data else line))
-    alt = data.get("alt")
-    if not isinstance(alt, str) or not alt.strip():
-        problems.append(error("diagram: alt: expected a sentence describing what the diagram shows",
-                              path, mapping.line_of("alt") if "alt" in data else line,
-                              hint="readers who cannot see the figure depend on it"))
-    caption = data.get("caption", "")
-    if not isinstance(caption, str):
-        problems.append(error(f"diagram: caption: expected text, got {caption!r}", path, mapping.line_of("caption")))
-    if any(p.is_error for p in problems):
-        return None, problems
-    return DiagramSlot(slot_id, caption.strip(), alt.strip(), path, line), problems
-
-
-def slot_html(slot: DiagramSlot) -> str:
-    """The figure as Markdown rendering emits it; the marker is replaced by :func:`fill_slots`."""
-    caption = f"<figcaption>{escape(slot.caption)}</figcaption>" if slot.caption else ""
-    return f'<figure class="diagram" id="{escape(slot.id)}"><!--chalk:diagram:{slot.id}-->{caption}</figure>'
 
 
 def find_drawings(static_dir: Path) -> dict[str, Drawing]:

@@ -15,49 +15,19 @@ Two parts claiming the same number is an error naming both files.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING, Any
 
-from .content import slugify
-from .errors import Diagnostics, error
-
-if TYPE_CHECKING:  # pragma: no cover
-    from .config import Config
-    from .content import Source
-    from .model import Page
+from ..config import Config
+from ..content import Source, slugify
+from ..errors import Diagnostics, error
+from .site import Page, Series
+from .urls import absolute, url_path
 
 SERIES_DIR = "series"
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
 
-@dataclass(eq=False)
-class Series:
-    """A multi-part explainer: its parts in reading order."""
-
-    name: str  # as the earliest part spells it in front matter
-    slug: str
-    title: str
-    description: str
-    url: str
-    permalink: str
-    parts: list["Page"] = field(default_factory=list, repr=False)
-
-    @property
-    def count(self) -> int:
-        return len(self.parts)
-
-    @property
-    def first(self) -> "Page | None":
-        return self.parts[0] if self.parts else None
-
-    @property
-    def lastmod(self) -> datetime | None:
-        dates = [p.lastmod for p in self.parts if p.lastmod]
-        return max(dates) if dates else None
-
-
-def series_settings(config: "Config", slug: str) -> dict[str, str]:
+def series_settings(config: Config, slug: str) -> dict[str, str]:
     """The site.yaml ``series:`` entry of a slug (keys are slugified too), as {title, description}."""
     for key, value in (config.series or {}).items():
         if slugify(str(key)) == slug:
@@ -68,13 +38,10 @@ def series_settings(config: "Config", slug: str) -> dict[str, str]:
     return {}
 
 
-def collect_series(config: "Config", pages: list["Page"], sources: dict[str, "Source"],
-                   diagnostics: Diagnostics, url_path: Any, absolute: Any) -> list["Series"]:
-    """Group pages by their front matter ``series``, order the parts and link them together.
-
-    ``url_path`` and ``absolute`` are :mod:`chalk.model`'s URL helpers.
-    """
-    groups: dict[str, list["Page"]] = {}
+def collect_series(config: Config, pages: list[Page], sources: dict[str, Source],
+                   diagnostics: Diagnostics) -> list[Series]:
+    """Group pages by their front matter ``series``, order the parts and link them together."""
+    groups: dict[str, list[Page]] = {}
     names: dict[str, str] = {}
     oldest_first = sorted(pages, key=lambda p: (p.date or _EPOCH, p.source))
     for page in oldest_first:
@@ -102,8 +69,8 @@ def collect_series(config: "Config", pages: list["Page"], sources: dict[str, "So
     return sorted(result, key=lambda s: (s.title.casefold(), s.slug))
 
 
-def _check_numbers(name: str, members: list["Page"], sources: dict[str, "Source"], diagnostics: Diagnostics) -> None:
-    claimed: dict[int, "Page"] = {}
+def _check_numbers(name: str, members: list[Page], sources: dict[str, Source], diagnostics: Diagnostics) -> None:
+    claimed: dict[int, Page] = {}
     for page in members:
         meta = sources[page.source].meta
         if meta.series_part is None:

@@ -7,156 +7,24 @@ names both.
 
 from __future__ import annotations
 
-import hashlib
-import html as htmllib
-import posixpath
-import re
 from dataclasses import dataclass, field
-from datetime import datetime
 from itertools import groupby
 from typing import Any
-from urllib.parse import quote, unquote
 
 from markupsafe import Markup
 
-from .config import Config
-from .content import Source, slugify
-from .diagrams import DiagramSlot, Drawing, fill_slots
-from .errors import Diagnostics, error
-from .glossary import Glossary, GlossaryEntry, entries as glossary_entries
-from .markdown import Rendered, TocEntry, reading_text
-from .series import SERIES_DIR, Series, collect_series
-
-
-@dataclass(eq=False)
-class Tag:
-    name: str
-    slug: str
-    url: str
-    permalink: str
-    posts: list["Page"] = field(default_factory=list, repr=False)
-
-
-@dataclass(eq=False)
-class Year:
-    year: int
-    posts: list["Page"] = field(repr=False)
-
-
-@dataclass(eq=False)
-class Page:
-    """A post (kind 'post', dated, listed) or a plain page (kind 'page')."""
-
-    kind: str
-    source: str
-    title: str
-    slug: str
-    url: str
-    permalink: str
-    output: str
-    template: str
-    content: str = field(repr=False)
-    summary: str
-    date: datetime | None
-    updated: datetime | None
-    author: str
-    draft: bool
-    toc: tuple[TocEntry, ...] = field(repr=False)
-    show_toc: bool
-    word_count: int
-    reading_time: int
-    extra: dict[str, Any] = field(repr=False)
-    diagrams: list[DiagramSlot] = field(repr=False)
-    tags: list[Tag] = field(default_factory=list, repr=False)
-    prev: "Page | None" = field(default=None, repr=False)
-    next: "Page | None" = field(default=None, repr=False)
-    template_line: int | None = field(default=None, repr=False)
-    slug_line: int = field(default=1, repr=False)  # where the slug comes from: its field, or the top
-    content_digest: bytes = field(default=b"", repr=False)  # text_digest(content), kept up to date  # line of a front matter `template:`
-    series: Series | None = field(default=None, repr=False)
-    series_part: int | None = field(default=None, repr=False)  # 1-based place in its series
-    series_prev: "Page | None" = field(default=None, repr=False)
-    series_next: "Page | None" = field(default=None, repr=False)
-    terms: tuple[str, ...] = field(default=(), repr=False)  # slugs of the glossary terms it uses
-
-    @property
-    def lastmod(self) -> datetime | None:
-        return self.updated or self.date
-
-    @property
-    def feed_content(self) -> Markup:
-        """The content for feeds, which have no stylesheet: without the sidenote copies and glossary tooltips."""
-        return Markup(reading_text(str(self.content)))
-
-
-@dataclass(eq=False)
-class Paginator:
-    items: list[Page]
-    number: int
-    total: int
-    first_url: str
-    prev_url: str | None
-    next_url: str | None
-
-
-@dataclass(eq=False)
-class Listing:
-    """A generated page: home and its pagination, tags, one tag, archive, 404, feed, sitemap, robots."""
-
-    kind: str
-    title: str
-    url: str
-    permalink: str
-    output: str
-    template: str
-    summary: str = ""
-    paginator: Paginator | None = None
-    tag: Tag | None = None
-    draft: bool = False
-    series: Series | None = None  # kind 'series': the series shown
-    series_list: list[Series] = field(default_factory=list, repr=False)  # kind 'series-index'
-    glossary: tuple[GlossaryEntry, ...] = field(default=(), repr=False)  # kind 'glossary'
-
-
-@dataclass(eq=False)
-class Site:
-    """Everything templates can see about the site."""
-
-    config: Config
-    posts: list[Page]
-    pages: list[Page]
-    tags: list[Tag]
-    years: list[Year]
-    listings: list[Listing]
-    slots: list[DiagramSlot]
-    build_date: datetime | None
-    series: list[Series] = field(default_factory=list)
-    glossary: tuple[GlossaryEntry, ...] = ()
-
-    @property
-    def renderables(self) -> list[Page | Listing]:
-        return [*self.posts, *self.pages, *self.listings]
-
-
-def url_path(config: Config, *parts: str) -> str:
-    """Site-absolute, percent-encoded directory URL: url_path(c, 'posts', 'gan') -> '/blog/posts/gan/'."""
-    joined = "/".join(quote(part) for part in parts if part)
-    return config.base_path + (joined + "/" if joined else "")
-
-
-def absolute(config: Config, path: str) -> str:
-    """Turn a site-absolute path into a full URL on base_url's origin."""
-    origin = config.base_url[: len(config.base_url) - len(config.base_path)]
-    return origin + path
-
-
-def output_file(*parts: str) -> str:
-    return "/".join([*(p for p in parts if p), "index.html"])
-
-
-def text_digest(text: str) -> bytes:
-    """A digest of a text, stable across processes (Python's own hash() is not)."""
-    return hashlib.blake2b(b"s" + text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+from ..config import Config
+from ..content import Source, slugify
+from ..errors import Diagnostics, error
+from ..glossary import Glossary
+from ..markdown import Rendered, TocEntry
+from ..markdown.diagrams import DiagramSlot
+from .drawings import Drawing, fill_slots
+from .glossary import entries as glossary_entries
+from .links import resolve_source_links
+from .series import SERIES_DIR, collect_series
+from .site import GlossaryEntry, Listing, Page, Paginator, Series, Site, Tag, Year, text_digest
+from .urls import absolute, output_file, url_path
 
 
 @dataclass
@@ -186,8 +54,7 @@ def build_site(config: Config, items: list[tuple[Source, Rendered]], drawings: d
     _link_neighbours(posts)
     tags = _collect_tags(config, posts, [s for s, _ in items], diagnostics)
     years = [Year(year, list(group)) for year, group in groupby(posts, key=lambda p: p.date.year)]
-    series = collect_series(config, [*posts, *pages], {source.rel: source for source, _ in items}, diagnostics,
-                            url_path, absolute)
+    series = collect_series(config, [*posts, *pages], {source.rel: source for source, _ in items}, diagnostics)
     terms = _glossary_terms(glossary, [*posts, *pages])
     listings = _listings(config, posts, tags) + _toolkit_listings(config, series, glossary, terms)
     _claim_outputs([*posts, *pages, *listings], diagnostics)
@@ -195,36 +62,6 @@ def build_site(config: Config, items: list[tuple[Source, Rendered]], drawings: d
     return Site(config, posts, pages, tags, years, listings,
                 [slot for page in [*posts, *pages] for slot in page.diagrams], max(dates) if dates else None,
                 series, terms)
-
-
-_SOURCE_LINK = re.compile(r'(<a\b[^>]*?\bhref=")([^":#?]+\.md)((?:#[^"]*)?")')
-
-
-def resolve_source_links(pages: list[Page], sources: dict[str, Source], diagnostics: Diagnostics) -> None:
-    """Turn links to Markdown files (``[GANs](gans.md#training)``) into the URLs of those pages."""
-    by_source = {page.source: page for page in pages}
-    for page in pages:
-        if ".md" not in page.content:
-            continue
-        folder = posixpath.dirname(page.source)
-
-        def replace(match: re.Match[str], page: Page = page, folder: str = folder) -> str:
-            href = htmllib.unescape(match.group(2))
-            wanted = posixpath.normpath(posixpath.join(folder, unquote(href)))
-            if href.startswith("/"):
-                wanted = posixpath.normpath("content" + unquote(href))
-            target = by_source.get(wanted)
-            if target is None:
-                source = sources[page.source]
-                line = next((source.body_line + i for i, text in enumerate(source.body.split("\n")) if href in text),
-                            1)
-                diagnostics.add(error(f"link to {href}: no such content file ({wanted})", page.source, line,
-                                      hint="link to a .md file under content/, relative to this file"))
-                return match.group(0)
-            return match.group(1) + target.url + match.group(3)
-
-        page.content = Markup(_SOURCE_LINK.sub(replace, page.content))
-        page.content_digest = text_digest(page.content)
 
 
 def _make_page(config: Config, source: Source, rendered: Rendered, drawings: dict[str, Drawing],

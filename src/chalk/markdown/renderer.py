@@ -1,11 +1,9 @@
-"""Stage 4: Markdown body -> HTML, table of contents, diagram slots and text statistics.
+"""The Markdown renderer: one body -> HTML, table of contents, diagram slots and text statistics.
 
 Python-Markdown does the parsing; pymdown-extensions' SuperFences and Highlight
 do fenced code with Pygments (titles, line numbers, highlighted lines). chalk's
-own extensions add math (:mod:`chalk.mathml`), numbered figures and
-cross-references (:mod:`chalk.xref`), sidenotes (:mod:`chalk.sidenotes`), line
-anchors (:mod:`chalk.codeblocks`) and, given a glossary, term markup
-(:mod:`chalk.glossary`). The result depends only on the text, :data:`SETTINGS` and
+own extensions (the sibling modules of this package) add math, numbered figures and
+cross-references, sidenotes, line anchors and, given a glossary, term markup. The result depends only on the text, :data:`SETTINGS` and
 :meth:`MarkdownRenderer.settings_key`, so it can be cached and computed in worker
 processes.
 """
@@ -22,13 +20,15 @@ from markdown.extensions.toc import slugify_unicode
 from pygments.lexers import find_lexer_class_by_name
 from pygments.util import ClassNotFound
 
+from ..errors import Diagnostic, error, warning
+from ..glossary import Glossary
 from .codeblocks import CodeBlockExtension
+from .context import DocumentContext
 from .diagrams import DiagramSlot, parse_slot, slot_html
-from .errors import Diagnostic, error, warning
-from .glossary import Glossary, GlossaryExtension
-from .mathml import MathExtension, MathFence
-from .mdcontext import DocumentContext
+from .glossary import GlossaryExtension
+from .math import MathExtension, MathFence
 from .sidenotes import SidenoteExtension
+from .text import WORDS_PER_MINUTE, count_words, reading_text, summarize
 from .xref import XrefExtension
 
 EXTENSIONS = [
@@ -43,19 +43,8 @@ SETTINGS: dict[str, dict[str, Any]] = {
     "smarty": {"smart_angled_quotes": False},
 }
 PLAIN_LANGUAGES = {"", "text", "txt", "plain", "plaintext", "diagram", "math"}
-WORDS_PER_MINUTE = 220
-SUMMARY_LENGTH = 300
 
 _FENCE_OPEN = re.compile(r"^(?P<indent>[ \t]*(?:>[ \t]?)*[ \t]*)(?P<fence>`{3,}|~{3,})[ \t]*(?P<info>.*)$")
-_TAG = re.compile(r"<[^>]+>")
-_BLOCK_TAG = re.compile(r"</?(?:address|article|aside|blockquote|br|dd|div|dl|dt|figcaption|figure|h[1-6]|hr|li"
-                        r"|ol|p|pre|section|table|tbody|td|tfoot|th|thead|tr|ul)\b[^>]*>", re.I)
-_HEADERLINK = re.compile(r'<a class="headerlink"[^>]*>.*?</a>', re.S)
-_PRE = re.compile(r"<pre\b.*?</pre>", re.S)
-_FIRST_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.S)
-_FOOTNOTE_REF = re.compile(r'<sup id="fnref:[^"]*">.*?</sup>', re.S)
-_TERM_TIP = re.compile(r'<span\b[^>]*\bclass="term__tip"[^>]*>.*?</span>', re.S)
-_SPAN_TAG = re.compile(r"<(/?)span\b[^>]*>")
 
 
 @dataclass(frozen=True)
@@ -215,48 +204,4 @@ def _toc_entry(token: dict[str, Any]) -> TocEntry:
     return TocEntry(token["id"], htmllib.unescape(token["name"]), token["level"],
                     tuple(_toc_entry(child) for child in token.get("children", [])))
 
-
-def reading_text(html: str) -> str:
-    """The HTML without what a reader does not read in the flow: sidenote copies, glossary tooltips."""
-    if 'class="term__tip"' in html:
-        html = _TERM_TIP.sub("", html)
-    return strip_spans(html, "sidenote") if 'class="sidenote"' in html else html
-
-
-def strip_spans(html: str, css_class: str) -> str:
-    """Remove every ``<span class="css_class" ...>`` with all it holds (nested spans included)."""
-    opening = re.compile(rf'<span\b[^>]*\bclass="{re.escape(css_class)}"[^>]*>')
-    pieces, position = [], 0
-    while (found := opening.search(html, position)) is not None:
-        start = found.start()
-        pieces.append(html[position:start])
-        depth, cursor = 0, start
-        for tag in _SPAN_TAG.finditer(html, start):
-            depth += -1 if tag.group(1) else 1
-            cursor = tag.end()
-            if depth == 0:
-                break
-        position = cursor
-    return "".join(pieces) + html[position:]
-
-
-def html_to_text(html: str) -> str:
-    """Visible text of an HTML fragment, whitespace folded (inline tags do not split words)."""
-    return " ".join(htmllib.unescape(_TAG.sub("", _BLOCK_TAG.sub(" ", html))).split())
-
-
-def summarize(html: str, length: int = SUMMARY_LENGTH) -> str:
-    """The first paragraph as plain text, cut at a word boundary near ``length``."""
-    match = _FIRST_PARAGRAPH.search(html)
-    if not match:
-        return ""
-    text = html_to_text(_FOOTNOTE_REF.sub("", match.group(1)))
-    if len(text) <= length:
-        return text
-    return text[:length].rsplit(" ", 1)[0].rstrip(",;:") + "…"
-
-
-def count_words(html: str) -> int:
-    """Words of prose (code blocks and heading permalinks are not counted)."""
-    return len(html_to_text(_HEADERLINK.sub(" ", _PRE.sub(" ", html))).split())
 

@@ -28,8 +28,8 @@ from markdown.extensions import Extension
 from markdown.inlinepatterns import InlineProcessor
 from markdown.util import INLINE_PLACEHOLDER_RE, AtomicString
 
-from .errors import error
-from .mdcontext import DocumentContext
+from ..errors import error
+from .context import DocumentContext
 
 #: ``$$...$$`` inside a paragraph (display style, no label).
 INLINE_DISPLAY_RE = r"(?<![\\$])\$\$(?!\$)((?:\\.|[^\\$])+?)\$\$"
