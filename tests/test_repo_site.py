@@ -107,7 +107,7 @@ def test_seed_article_has_a_warning_callout_and_footnote(article):
     warning = next(c for c in callouts if has_class(c, "warning"))
     assert text_of(find_one(warning, "p", cls="admonition-title")) == "Important"
     assert find_one(article, "div", cls="footnote") is not None
-    assert find_one(article, "sup", id="fnref:goodfellow") is not None
+    assert find_one(article, "sup", id="fnref:kl-closed-form") is not None
 
 
 def test_seed_article_head(article, repo_build):
