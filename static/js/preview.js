@@ -28,6 +28,11 @@
   /* A copy fit for the preview: no ids (no duplicates), nothing focusable, no back-links. */
   function copyOf(node) {
     var copy = node.cloneNode(true);
+    if (copy.tagName === 'LI') {  /* a list item outside its list is invalid: keep its contents only */
+      var box = document.createElement('div');
+      while (copy.firstChild) box.appendChild(copy.firstChild);
+      copy = box;
+    }
     copy.removeAttribute('id');
     copy.querySelectorAll('[id]').forEach(function (el) { el.removeAttribute('id'); });
     copy.querySelectorAll('.footnote-backref, .references__back, .headerlink').forEach(function (el) { el.remove(); });
