@@ -12,6 +12,11 @@ import unicodedata
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from markupsafe import Markup
+from pygments import highlight
+from pygments.formatters import HtmlFormatter
+from pygments.lexers import BibTeXLexer
+
 if TYPE_CHECKING:  # pragma: no cover
     from ..config import Config
     from .site import Page
@@ -26,6 +31,11 @@ class CiteThis:
     key: str
     text: str  # plain text; the template escapes it
     bibtex: str
+
+    @property
+    def bibtex_html(self) -> Markup:
+        """The entry highlighted like any code block (Pygments escapes it)."""
+        return Markup(highlight(self.bibtex, BibTeXLexer(), HtmlFormatter(nowrap=True)))
 
 
 def bibtex_escape(text: str) -> str:
