@@ -72,7 +72,7 @@ def test_tab_focus_opens_escape_closes_and_focus_moves_on(browser, seed):
 
 
 @pytest.mark.parametrize("selector, kind, expect", [
-    ("a.footnote-ref", "note", "KL divergence"),
+    ("a.footnote-ref", "note", "The analogy has a limit"),
     ("a.xref--fig", "figure", "Figure 1"),
     ("a.xref--eq", "equation", "(1)"),
     ("a.term__link", "term", None),
