@@ -117,11 +117,11 @@ def test_seed_article_has_a_sidenote_per_footnote(tmp_path):
     build(root, cache=False)
     page = parse_html(root / "public/posts/demystifying-generative-ai/index.html")
     notes = find_all(page, "span", cls="sidenote")
-    assert [n.get("id") for n in notes] == ["sn:goodfellow", "sn:kingma", "sn:ho"]
+    assert [n.get("id") for n in notes] == ["sn:analogy", "sn:kl-closed-form", "sn:markov"]
     for note in notes:
         key = note.get("id")[3:]
         assert find_by_id(page, f"fn:{key}") is not None and find_by_id(page, f"fnref:{key}") is not None
-    assert text_of(notes[0]).startswith("1 Goodfellow et al.")
+    assert text_of(notes[0]).startswith("1 The analogy has a limit")
     assert [k for k, v in Counter(ids(page)).items() if v > 1] == []
 
 

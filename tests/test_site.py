@@ -200,7 +200,7 @@ def test_head_metadata(out):
 
 def test_article_content_html(out):
     root = parse_html(out / "posts/first/index.html")
-    block = find_one(root, "div", cls="highlight")
+    block = find_one(find_one(root, "div", cls="prose"), "div", cls="highlight")
     assert text_of(find_one(block, "span", cls="filename")) == "train.py"
     assert find_all(block, "span", cls="hll")
     assert find_all(block, "span", cls="kn")

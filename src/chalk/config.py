@@ -48,6 +48,8 @@ class Config:
     search: bool = False  # full-text search with Pagefind (the `search` extra); see chalk.search
     deploy: dict[str, Any] = field(default_factory=dict)
     series: dict[str, Any] = field(default_factory=dict)  # slug -> {title, description}; see chalk.series
+    bibliography: str | list[str] | None = None  # BibTeX file(s), relative to the site; see chalk.references
+    citation_style: str | None = None  # a CSL style name or .csl file; see chalk.citeformat
 
     @property
     def base_path(self) -> str:
@@ -121,6 +123,12 @@ def _check_menu(value: list) -> str | None:
     return None
 
 
+def _check_bibliography(value: str | list) -> str | None:
+    names = [value] if isinstance(value, str) else value
+    return None if names and all(isinstance(n, str) and n.strip() for n in names) else \
+        "a BibTeX file name like references.bib, or a list of them"
+
+
 def _check_series(value: dict) -> str | None:
     for item in value.values():
         if isinstance(item, str):
@@ -150,11 +158,16 @@ OPTIONS: tuple[Option, ...] = (
            check=_check_style),
     Option("deploy", dict, "Settings of `chalk deploy` (remote, branch, message, cname)."),
     Option("series", dict, "Titles and descriptions of series: slug -> {title, description}.", check=_check_series),
+    Option("bibliography", (str, list), "BibTeX file(s) citations are resolved against, relative to the site "
+           "(front matter `bibliography` adds an article's own; needs `pip install chalk-ssg[cite]`).",
+           check=_check_bibliography),
+    Option("citation_style", str, "CSL style of citations and references: a style name like apa, ieee or nature, "
+           "or a .csl file (default: chicago-author-date)."),
     Option("search", bool, "Full-text search with Pagefind: a search box in the header and an index built after "
            "each build (default: false; needs `pip install chalk-ssg[search]`)."),
 )
 
-_TYPE_NAMES = {str: "text", int: "a whole number", list: "a list", dict: "a mapping", bool: "true or false"}
+_TYPE_NAMES: dict[Any, str] = {(str, list): "a file name or a list of them", str: "text", int: "a whole number", list: "a list", dict: "a mapping", bool: "true or false"}
 
 
 def load_config(root: Path, diagnostics: Diagnostics) -> Config | None:

@@ -14,6 +14,7 @@ from datetime import date, datetime, time, tzinfo
 from pathlib import Path
 from typing import Any, Callable
 
+from . import byline
 from .errors import Diagnostics, error, warning
 from .yamlsource import YamlMapping, YamlProblem, parse_mapping
 
@@ -21,7 +22,7 @@ POSTS_DIR = "posts"
 FENCE = "---"
 BOM = b"\xef\xbb\xbf"
 KNOWN_FIELDS = ("title", "date", "updated", "summary", "tags", "draft", "slug", "author", "toc", "template",
-                "series", "series_part")
+                "series", "series_part", "authors", "updates", "bibliography")
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,9 @@ class FrontMatter:
     template: str | None = None
     series: str | None = None  # the name of the series this article is a part of
     series_part: int | None = None  # its place in the series, from 1
+    authors: tuple[byline.Author, ...] = ()  # `authors:`; see chalk.byline
+    updates: tuple[byline.Update, ...] = ()  # `updates:`, oldest first
+    bibliography: tuple[str, ...] = ()  # BibTeX files, relative to this file
     extra: dict[str, Any] = field(default_factory=dict)
     lines: dict[str, int] = field(default_factory=dict)
 
@@ -154,6 +158,10 @@ def validate_front_matter(mapping: YamlMapping, kind: str, stem: str, rel: str, 
         "template": field_value("template", _template, "a template file name like post.html"),
         "series": field_value("series", _series, "a series name like Generative models"),
         "series_part": field_value("series_part", _part, "a whole number of at least 1, like 2"),
+        "authors": field_value("authors", byline.parse_authors, byline.AUTHORS_EXPECTED) or (),
+        "updates": field_value("updates", lambda v: byline.parse_updates(v, lambda d: _datetime(d, tz)),
+                               byline.UPDATES_EXPECTED) or (),
+        "bibliography": field_value("bibliography", byline.parse_bibliography, byline.BIBLIOGRAPHY_EXPECTED) or (),
     }
     slug_source = data.get("slug") if data.get("slug") is not None else stem
     slug = slugify(str(slug_source))

@@ -27,6 +27,7 @@ from .errors import BuildError, Diagnostic, Diagnostics, Severity
 from .markdown import MarkdownRenderer, Rendered
 from .model import ContentMemo, Site, build_site
 from .output import WriteStats, check_output_dir, write_site
+from .references import CitationStage
 from .report import BuildSummary, SlotNote
 from .search import index_site
 from .render import RenderMemo, TrackingEnvironment, make_environment, render_all, template_files
@@ -134,6 +135,7 @@ class Builder:
         self.memo = RenderMemo() if incremental else None
         self.check_memo = CheckMemo() if incremental else None
         self.content_memo = ContentMemo() if incremental else None  # in memory only, not persisted
+        self.citations = CitationStage()  # resolves citations after Markdown; in memory only
         self._written_to = ""  # the output folder the memo's files were last written to
         self._env: tuple[str, TrackingEnvironment] | None = None
         self._search: tuple[tuple[str, ...], dict[str, bytes]] | None = None
@@ -152,6 +154,8 @@ class Builder:
             self.use_glossary(load_glossary(config, diagnostics))
         with timings.stage("markdown"):
             rendered = self.render_sources(sources, diagnostics)
+        with timings.stage("citations"):
+            rendered = self.citations.resolve(config, rendered, diagnostics)
         diagnostics.raise_if_errors()
         with timings.stage("model"):
             drawings: dict[str, Drawing] = find_drawings(config.static_dir)

@@ -9,6 +9,7 @@ stands on, and report their diagnostics into it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from ..errors import Diagnostic
 
@@ -22,11 +23,12 @@ class DocumentContext:
     line_offset: int = 0  # the file line of the body's first line, minus one
     diagnostics: list[Diagnostic] = field(default_factory=list)
     terms: list[str] = field(default_factory=list)  # glossary term slugs marked up, in order
+    citations: list[Any] = field(default_factory=list)  # CitationGroup, in order (chalk.markdown.citations)
     _cursor: int = 0
 
     def reset(self, path: str, body: str, line_offset: int) -> None:
         self.path, self.body, self.line_offset = path, body, line_offset
-        self.diagnostics, self.terms, self._cursor = [], [], 0
+        self.diagnostics, self.terms, self.citations, self._cursor = [], [], [], 0
 
     def line_of(self, needle: str) -> int:
         """The file line of ``needle`` in the body: the next occurrence after the last one found

@@ -22,6 +22,7 @@ from pygments.util import ClassNotFound
 
 from ..errors import Diagnostic, error, warning
 from ..glossary import Glossary
+from .citations import CitationExtension, CitationGroup
 from .codeblocks import CodeBlockExtension
 from .context import DocumentContext
 from .diagrams import DiagramSlot, parse_slot, slot_html
@@ -78,6 +79,8 @@ class Rendered:
     word_count: int
     diagnostics: tuple[Diagnostic, ...] = ()
     terms: tuple[str, ...] = ()  # slugs of the glossary terms marked up, in order of first use
+    citations: tuple[CitationGroup, ...] = ()  # placeholders until chalk.references resolves them
+    references: tuple[Any, ...] = ()  # chalk.references.Reference, once resolved
 
     @property
     def reading_time(self) -> int:
@@ -128,7 +131,8 @@ class MarkdownRenderer:
             "custom_fences": [{"name": "diagram", "class": "diagram", "format": self._collector.format},
                               {"name": "math", "class": "math", "format": MathFence(self._context).format}],
         }
-        own = [MathExtension(self._context), XrefExtension(self._context), SidenoteExtension(), CodeBlockExtension()]
+        own = [MathExtension(self._context), XrefExtension(self._context), CitationExtension(self._context),
+               SidenoteExtension(), CodeBlockExtension()]
         if glossary is not None and glossary.terms:
             own.append(GlossaryExtension(glossary, self._context))
         self._md = pymarkdown.Markdown(extensions=[*EXTENSIONS, *own], extension_configs=configs,
@@ -155,7 +159,7 @@ class MarkdownRenderer:
         problems.extend(sorted(self._context.diagnostics, key=lambda d: d.line or 0))
         prose = reading_text(html)
         return Rendered(html, toc, tuple(self._collector.slots), summarize(prose), count_words(prose),
-                        tuple(problems), tuple(self._context.terms))
+                        tuple(problems), tuple(self._context.terms), tuple(self._context.citations))
 
 
 def scan_fences(body: str) -> list[Fence]:

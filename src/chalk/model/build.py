@@ -19,6 +19,8 @@ from ..errors import Diagnostics, error
 from ..glossary import Glossary
 from ..markdown import Rendered, TocEntry
 from ..markdown.diagrams import DiagramSlot
+from ..byline import Author
+from .citethis import cite_this
 from .drawings import Drawing, fill_slots
 from .glossary import entries as glossary_entries
 from .links import resolve_source_links
@@ -75,18 +77,24 @@ def _make_page(config: Config, source: Source, rendered: Rendered, drawings: dic
     else:
         content, slots = fill_slots(rendered.html, list(rendered.slots), drawings, config.base_path)
         digest = text_digest(content)
-    return Page(
+    author = meta.author or (", ".join(a.name for a in meta.authors) if meta.authors else config.author)
+    updated = max([d for d in (meta.updated, *(u.date for u in meta.updates)) if d is not None], default=None)
+    page = Page(
         kind=source.kind, source=source.rel, title=meta.title, slug=meta.slug, url=url,
         permalink=absolute(config, url), output=output_file(section, meta.slug),
         template=meta.template or f"{source.kind}.html", template_line=meta.lines.get("template"),
         slug_line=meta.lines.get("slug", 1),
         content=content if isinstance(content, Markup) else Markup(content), content_digest=digest,
         summary=meta.summary if meta.summary is not None else rendered.summary,
-        date=meta.date, updated=meta.updated, author=meta.author or config.author, draft=meta.draft,
+        date=meta.date, updated=updated, author=author, draft=meta.draft,
         toc=rendered.toc, show_toc=meta.toc and _heading_count(rendered.toc) >= 2,
         word_count=rendered.word_count, reading_time=rendered.reading_time, extra=meta.extra, diagrams=slots,
-        terms=rendered.terms,
+        terms=rendered.terms, authors=meta.authors or ((Author(author),) if author else ()),
+        updates=meta.updates, references=rendered.references,
     )
+    if page.kind == "post":
+        page.cite = cite_this(config, page)
+    return page
 
 
 def _heading_count(toc: tuple[TocEntry, ...]) -> int:

@@ -12,6 +12,7 @@ from typing import Any
 
 from markupsafe import Markup
 
+from ..byline import Author, Update
 from ..config import Config
 from ..glossary import Term
 from ..markdown import TocEntry
@@ -69,6 +70,10 @@ class Page:
     series_prev: "Page | None" = field(default=None, repr=False)
     series_next: "Page | None" = field(default=None, repr=False)
     terms: tuple[str, ...] = field(default=(), repr=False)  # slugs of the glossary terms it uses
+    authors: tuple[Author, ...] = field(default=(), repr=False)  # front matter `authors:`, else the author
+    updates: tuple[Update, ...] = field(default=(), repr=False)  # oldest first
+    references: tuple[Any, ...] = field(default=(), repr=False)  # chalk.references.Reference, in style order
+    cite: Any = field(default=None, repr=False)  # posts: chalk.model.citethis.CiteThis
 
     @property
     def lastmod(self) -> datetime | None:
