@@ -226,7 +226,7 @@ def test_init_then_build(tmp_path):
     assert figures, "the sample post has a diagram slot"
     assert find_all(figures[0], "div", cls="diagram-placeholder")
     assert find_all(figures[0], "figcaption")
-    block = find_one(root, "div", cls="highlight")
+    block = find_one(find_one(root, "div", cls="e-content"), "div", cls="highlight")
     assert [s for s in find_all(block, "span") if s.get("class") in ("k", "kd", "nf", "s", "sa", "si")]
     assert (site / "public/about/index.html").is_file()
     assert (site / "public/feed.xml").is_file()
