@@ -20,7 +20,7 @@ from .assets import PYGMENTS_CSS, content_hash, pygments_css, static_files
 from .cache import CACHE_DIR, BuildState, load_state, save_state
 from .check import CheckMemo, SourceText, check_site
 from .config import Config, load_config, with_base_url
-from .content import Source, discover, read_source
+from .content import Source, discover, read_source, unused_files_warning
 from .model.drawings import Drawing, find_drawings
 from .glossary import Glossary, load_glossary
 from .errors import BuildError, Diagnostic, Diagnostics, Severity
@@ -183,6 +183,9 @@ class Builder:
             if source is not None and (self.options.drafts or not source.meta.draft):
                 sources.append(source)
         self._sources = seen
+        unused = unused_files_warning(config.content_dir, config.root)
+        if unused is not None:
+            diagnostics.add(unused)
         return sources
 
     def render_sources(self, sources: list[Source], diagnostics: Diagnostics) -> list[tuple[Source, Rendered]]:

@@ -28,7 +28,7 @@ from .diagrams import DiagramSlot, parse_slot, slot_html
 from .glossary import GlossaryExtension
 from .math import MathExtension, MathFence
 from .sidenotes import SidenoteExtension
-from .text import WORDS_PER_MINUTE, count_words, reading_text, summarize
+from .text import WORDS_PER_MINUTE, count_words, reading_text, summarize, summary_before_more
 from .xref import XrefExtension
 
 EXTENSIONS = [
@@ -154,7 +154,9 @@ class MarkdownRenderer:
         problems.extend(self._collector.diagnostics)
         problems.extend(sorted(self._context.diagnostics, key=lambda d: d.line or 0))
         prose = reading_text(html)
-        return Rendered(html, toc, tuple(self._collector.slots), summarize(prose), count_words(prose),
+        summary = summary_before_more(prose)
+        return Rendered(html, toc, tuple(self._collector.slots), summarize(prose) if summary is None else summary,
+                        count_words(prose),
                         tuple(problems), tuple(self._context.terms))
 
 
