@@ -46,6 +46,7 @@ class BuildOptions:
     cache: bool = True  # use the persistent render cache in .chalk-cache/
     jobs: int | None = None  # worker processes for Markdown; None = one per CPU core, 1 = in-process
     search: bool = True  # build the Pagefind index when site.yaml asks for search (chalk check does not)
+    keep_going: bool = False  # chalk check: after content errors, go on with everything that loaded
 
 
 @dataclass
@@ -152,13 +153,17 @@ class Builder:
             self.use_glossary(load_glossary(config, diagnostics))
         with timings.stage("markdown"):
             rendered = self.render_sources(sources, diagnostics)
-        diagnostics.raise_if_errors()
+        self._stop_if_errors(diagnostics)
         with timings.stage("model"):
             drawings: dict[str, Drawing] = find_drawings(config.static_dir)
             site = build_site(config, rendered, drawings, diagnostics, self.glossary, self.content_memo)
-        diagnostics.raise_if_errors()
+        self._stop_if_errors(diagnostics)
         texts = {source.rel: SourceText(source.body, source.body_line) for source, _ in rendered}
         return Loaded(config, site, diagnostics, timings, texts)
+
+    def _stop_if_errors(self, diagnostics: Diagnostics) -> None:
+        if not self.options.keep_going:
+            diagnostics.raise_if_errors()
 
     def use_glossary(self, glossary: Glossary | None) -> None:
         """Render Markdown with this glossary from now on (a changed glossary is a changed setting)."""
@@ -236,7 +241,7 @@ class Builder:
             for rel in sorted(pages.keys() & files.keys()):
                 diagnostics.add(Diagnostic(f"static/{rel} and a generated page both want {rel}", f"static/{rel}"))
             files.update(pages)
-        diagnostics.raise_if_errors()
+        self._stop_if_errors(diagnostics)
         if config.search and self.options.search:
             with loaded.timings.stage("search"):
                 files.update(self._search_index(files, config, diagnostics))

@@ -47,7 +47,7 @@ def build_site(config: Config, items: list[tuple[Source, Rendered]], drawings: d
     if memo is not None:
         memo.entries = {p.source: (r, key, p.content, p.diagrams, p.content_digest)
                         for p, (_, r) in zip(entries, items)}
-    resolve_source_links(entries, {source.rel: source for source, _ in items}, diagnostics)
+    resolve_source_links(entries, {source.rel: source for source, _ in items}, diagnostics, config.root)
     posts = sorted(sorted((p for p in entries if p.kind == "post"), key=lambda p: (p.title, p.source)),
                    key=lambda p: p.date, reverse=True)  # newest first; same day: by title
     pages = sorted((p for p in entries if p.kind == "page"), key=lambda p: p.source)
