@@ -3,6 +3,7 @@ engine ran it), then the Markdown-level passes outside code, then the marks turn
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 from .document import Document, join_runs, split_code
@@ -24,6 +25,7 @@ def convert_jekyll(doc: Document, links: Links, heading_ids: str) -> str:
 def convert_hugo(doc: Document, links: Links, math_is_markdown: bool = True) -> str:
     """``math_is_markdown``: goldmark read formulas as Markdown (no passthrough extension)."""
     text = convert_shortcodes(doc.body, doc, links)
+    text = join_runs([(code, run if code else re.sub(r"\n{3,}", "\n\n", run)) for code, run in split_code(text)])
     return _markdown_passes(text, doc, links, "gfm", kramdown=False, block_html=False,
                             math_escapes=math_is_markdown)
 

@@ -11,15 +11,15 @@ from __future__ import annotations
 
 import html
 import re
-import shlex
 from typing import Protocol
 
 from .document import Document, markdown_fence
 
 _OPEN = re.compile(r"\{\{(?P<d>[<%])\s*(?P<name>[\w./-]+)(?P<args>(?:[^>%\"'`]|\"(?:\\.|[^\"\\])*\"|'[^']*'|`[^`]*`)*?)"
-                   r"\s*(?P<self>/)?\s*(?P=d)\}\}", re.S)
+                   r"\s*(?P<self>/)?\s*[>%]\}\}", re.S)
 _ESCAPED = re.compile(r"\{\{([<%])/\*(.*?)\*/([>%])\}\}", re.S)
-_NAMED = re.compile(r"""(\w+)=("(?:\\.|[^"\\])*"|`[^`]*`|'[^']*'|\S+)""")
+_VALUE = r"""(?:"(?:\\.|[^"\\])*"|`[^`]*`|'[^']*'|[^\s"'`]+)"""
+_ARG = re.compile(rf"(?:(\w+)=({_VALUE}))|({_VALUE})")
 
 
 class RefTargets(Protocol):
@@ -39,7 +39,7 @@ def convert_shortcodes(text: str, doc: Document, links: RefTargets) -> str:
         out.append(text[position:match.start()])
         name, delim = match.group("name"), match.group("d")
         closing = None if match.group("self") else re.compile(
-            r"\{\{" + re.escape(delim) + r"\s*/" + re.escape(name) + r"\s*" + re.escape(delim) + r"\}\}")
+            r"\{\{" + re.escape(delim) + r"\s*/" + re.escape(name) + r"\s*[>%]\}\}")
         end = closing.search(text, match.end()) if closing else None
         inner = text[match.end():end.start()] if end else None
         args, named = parse_args(match.group("args"))
@@ -51,12 +51,13 @@ def convert_shortcodes(text: str, doc: Document, links: RefTargets) -> str:
 
 def parse_args(text: str) -> tuple[list[str], dict[str, str]]:
     """Hugo's arguments: positional ("a" b) or named (key="value")."""
-    named = {m.group(1): _unquote(m.group(2)) for m in _NAMED.finditer(text)}
-    rest = _NAMED.sub(" ", text)
-    try:
-        positional = shlex.split(rest.replace("`", '"'))
-    except ValueError:
-        positional = rest.split()
+    named: dict[str, str] = {}
+    positional: list[str] = []
+    for match in _ARG.finditer(text):
+        if match.group(1):
+            named[match.group(1)] = _unquote(match.group(2))
+        else:
+            positional.append(_unquote(match.group(3)))
     return positional, named
 
 
