@@ -97,7 +97,8 @@ def split_code(text: str) -> list[tuple[bool, str]]:
 
     A run of code keeps its fence lines, so joining the runs gives the text back."""
     runs: list[tuple[bool, str]] = []
-    lines, current, fence = text.split("\n"), [], None
+    lines, fence = text.split("\n"), None
+    current: list[str] = []
     for line in lines:
         stripped = line.lstrip(" \t>")
         if fence is None:

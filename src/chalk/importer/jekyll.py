@@ -50,7 +50,8 @@ def plan_jekyll(src: Path) -> Plan:
         plan.left("site.yaml", "base_url: https://example.org" + base_path + "/",
                   "_config.yml has no url; write the address the site will have")
     plan.links.site_url, plan.links.base_path = site_url + base_path if site_url else "", base_path
-    kramdown = config.get("kramdown") if isinstance(config.get("kramdown"), dict) else {}
+    kramdown = config.get("kramdown")
+    kramdown = kramdown if isinstance(kramdown, dict) else {}
     plan.heading_ids = "kramdown" if str(kramdown.get("input", "GFM")).lower() == "kramdown" else "gfm"
     style = str(config.get("permalink") or "date")
     pattern = PERMALINK_STYLES.get(style, style)
