@@ -162,3 +162,11 @@ def test_jekyll_date_with_time_and_offset(make_site):
     site = make_site({"content/posts/a.md": "---\ntitle: A\ndate: 2019-04-25 10:00:00 +0800\n---\n\nx\n"})
     article = build(site).site.posts[0]
     assert article.date.isoformat() == "2019-04-25T10:00:00+08:00"
+
+
+def test_fence_markers_inside_an_html_pre_block_are_not_fences(make_site):
+    body = "Text:\n\n<pre><code>```md\n{{x}}\n```\n</code></pre>\n\nAfter *this*.\n"
+    result = build(make_site({"content/posts/a.md": post("A", body=body)}))
+    article = find_one(html_of(result, "/blog/posts/a/"), "article")
+    assert "```md" in text_of(find_one(article, "pre")) and find_all(article, "em")
+    assert not result.diagnostics.items

@@ -50,6 +50,10 @@ See [the bundle post]({{< ref "bundle" >}}) and [its part]({{< relref "posts/bun
 Careful **here**.
 {{< /notice >}}
 
+{{< columns >}}
+Left *side*.
+{{< /columns >}}
+
 Escaped: `{{</* figure src="x.png" */>}}`
 
 ## Go & Rust: a comparison
@@ -131,10 +135,12 @@ def test_figure_ref_video_gist(imported):
 def test_unknown_shortcodes_stay_with_their_content_and_are_reported(imported):
     dest, report, result = imported
     article = article_of(result, "posts/first/index.html")
-    assert "Careful here." in text_of(article) and find_all(article, "strong")
+    callout = find_one(article, cls="admonition")
+    assert "warning" in callout.get("class") and "Careful here." in text_of(callout) and find_all(callout, "strong")
+    assert "Left side." in text_of(article) and find_all(article, "em")
     text = (dest / "content/posts/first.md").read_text().split("\n")
-    line = next(i for i, t in enumerate(text, start=1) if "notice warning" in t)
-    assert f"content/posts/first.md:{line}: {{{{< notice warning >}}}} (shortcode 'notice' has no chalk " \
+    line = next(i for i, t in enumerate(text, start=1) if "{{< columns >}}" in t)
+    assert f"content/posts/first.md:{line}: {{{{< columns >}}}} (shortcode 'columns' has no chalk " \
         "equivalent (its content is kept))" in report.lines()
     assert '`{{< figure src="x.png" >}}`' in "\n".join(text)  # Hugo's escape: the literal text
     assert "content/posts/_index.md: a section page's text, not imported" in "\n".join(report.lines())
@@ -178,4 +184,4 @@ def test_heading_ids_match_goldmark(imported):
 
 def test_summary_line(imported):
     _, report, _ = imported
-    assert report.lines()[-1].startswith("Imported a Hugo site: 2 posts, 1 pages, 3 assets, 3 redirects; ")
+    assert report.lines()[-1].startswith("Imported a Hugo site: 2 posts, 1 pages, 3 assets, 3 redirects; 3 items left")

@@ -104,3 +104,23 @@ def test_a_post_with_two_old_addresses_of_the_same_new_one_is_an_error_naming_bo
     with pytest.raises(BuildError) as info:
         build(tmp_path / "new")
     assert any("both want the URL /posts/same/" in d.message for d in info.value.errors)
+
+
+def hugo(body: str) -> tuple[str, list]:
+    from chalk.importer.convert import convert_hugo
+
+    doc = Document("content/posts/x.md", "content/posts/x.md", "post", {}, body, new_url="/posts/x/")
+    return doc.finish(convert_hugo(doc, Links()), 1)
+
+
+def test_theme_callouts_become_chalk_callouts():
+    text, items = hugo('{{% admonition tip "Read this" %}}\nSome **text**.\n\nMore.\n{{% /admonition %}}\n'
+                       "{{< hint danger >}}\nCareful.\n{{< /hint >}}\n{{< admonition type=bug >}}\nX\n{{< /admonition >}}\n")
+    assert '!!! tip "Read this"\n    Some **text**.\n\n    More.' in text
+    assert "!!! danger\n    Careful." in text and "!!! danger\n    X" in text
+    assert not items
+
+
+def test_hugo_escaped_shortcode_is_literal_and_a_multi_line_look_alike_is_not():
+    text, _ = hugo("`{{</* x */>}}` and `{{%/*`\nthen `*/%}}`\n")
+    assert text.startswith("`{{< x >}}` and `{{%/*`\nthen `*/%}}`")

@@ -76,7 +76,7 @@ class Document:
 
 def comment(text: str) -> str:
     """An HTML comment holding ``text`` (``--`` cannot appear inside one)."""
-    return "<!-- chalk import: " + text.replace("--", "- -").replace(">", "&gt;") + " -->"
+    return "<!-- chalk import: " + text.replace("--", "- -") + " -->"
 
 
 def shorten(text: str, most: int = 100) -> str:

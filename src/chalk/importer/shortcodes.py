@@ -15,9 +15,9 @@ from typing import Protocol
 
 from .document import Document, markdown_fence
 
-_OPEN = re.compile(r"\{\{(?P<d>[<%])\s*(?P<name>[\w./-]+)(?P<args>(?:[^>%\"'`]|\"(?:\\.|[^\"\\])*\"|'[^']*'|`[^`]*`)*?)"
+_OPEN = re.compile(r"\{\{(?P<d>[<%])\s*(?P<name>/?\w[\w./-]*)(?P<args>(?:[^>%\"'`]|\"(?:\\.|[^\"\\])*\"|'[^']*'|`[^`]*`)*?)"
                    r"\s*(?P<self>/)?\s*[>%]\}\}", re.S)
-_ESCAPED = re.compile(r"\{\{([<%])/\*(.*?)\*/([>%])\}\}", re.S)
+_ESCAPED = re.compile(r"\{\{([<%])/\*([^\n]*?)\*/([>%])\}\}")
 _VALUE = r"""(?:"(?:\\.|[^"\\])*"|`[^`]*`|'[^']*'|[^\s"'`]+)"""
 _ARG = re.compile(rf"(?:(\w+)=({_VALUE}))|({_VALUE})")
 
@@ -87,6 +87,8 @@ def _convert(name: str, args: list[str], named: dict[str, str], inner: str | Non
         user, ident = named.get("user", "i"), named.get("id") or args[-1]
         url = f"https://twitter.com/{user}/status/{ident}"
         return doc.drop(whole, "an embedded post: now a link to it") + f"[A post on X]({url})"
+    if name in CALLOUTS and inner is not None:
+        return _callout(args, named, inner)
     if name == "details" and inner is not None:
         summary = html.escape(named.get("summary", "Details"))
         return f'<details markdown="1">\n<summary>{summary}</summary>\n\n{inner.strip()}\n\n</details>'
@@ -94,6 +96,23 @@ def _convert(name: str, args: list[str], named: dict[str, str], inner: str | Non
         return (doc.note(whole, f"shortcode '{name}' has no chalk equivalent (its content is kept)") + inner
                 + doc.note("{{< /" + name + " >}}", f"end of shortcode '{name}'"))
     return doc.note(whole, f"shortcode '{name}' has no chalk equivalent")
+
+
+#: Theme shortcodes for callouts (LoveIt/DoIt admonition, Book hint, Docsy alert, notice...) -> chalk's ``!!!``.
+CALLOUTS = ("admonition", "notice", "hint", "alert", "callout", "note", "box")
+_KINDS = {"note": "note", "info": "info", "tip": "tip", "warning": "warning", "caution": "caution",
+          "important": "important", "danger": "danger", "abstract": "note", "summary": "note", "success": "tip",
+          "question": "info", "failure": "danger", "bug": "danger", "example": "note", "quote": "note",
+          "error": "danger", "warn": "warning", "primary": "note", "secondary": "note"}
+
+
+def _callout(args: list[str], named: dict[str, str], inner: str) -> str:
+    """``{{< admonition tip "Title" >}}text{{< /admonition >}}`` -> ``!!! tip "Title"`` + the text, indented."""
+    kind = (named.get("type") or named.get("kind") or (args[0] if args else "note")).lower()
+    title = named.get("title") or (args[1] if len(args) > 1 and args[1] not in ("true", "false") else "")
+    head = f'!!! {_KINDS.get(kind, "note")}' + (f' "{title.replace(chr(34), chr(39))}"' if title else "")
+    body = "\n".join("    " + line if line.strip() else "" for line in inner.strip("\n").split("\n"))
+    return f"\n\n{head}\n{body}\n\n"
 
 
 def _highlight(args: list[str], inner: str, doc: Document) -> str:

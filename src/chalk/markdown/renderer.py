@@ -44,6 +44,7 @@ SETTINGS: dict[str, dict[str, Any]] = {
 }
 PLAIN_LANGUAGES = {"", "text", "txt", "plain", "plaintext", "diagram", "math"}
 
+_PRE_OPEN = re.compile(r"^ {0,3}<pre[\s>]", re.I)  # an HTML <pre> block, which Markdown leaves alone
 _FENCE_OPEN = re.compile(r"^(?P<indent>[ \t]*(?:>[ \t]?)*[ \t]*)(?P<fence>`{3,}|~{3,})[ \t]*(?P<info>.*)$")
 
 
@@ -166,6 +167,9 @@ def scan_fences(body: str) -> list[Fence]:
     lines = body.split("\n")
     index = 0
     while index < len(lines):
+        if _PRE_OPEN.match(lines[index]) and "</pre>" not in lines[index].lower():  # raw HTML: no fences inside
+            index = next((j for j in range(index + 1, len(lines)) if "</pre>" in lines[j].lower()), len(lines)) + 1
+            continue
         match = _FENCE_OPEN.match(lines[index])
         if not match or (match.group("fence")[0] == "`" and "`" in match.group("info")):
             index += 1
