@@ -16,11 +16,11 @@ import yaml
 from ..errors import UsageError
 from ..output import safe_target
 from .convert import convert_hugo, convert_jekyll
-from .frontmatter import dump, normalise
+from .frontmatter import dump
 from .hugo import is_hugo, plan_hugo
 from .jekyll import is_jekyll, plan_jekyll
 from .plan import Plan
-from .report import ImportReport, Item
+from .report import DROPPED, ImportReport, Item
 
 ENGINES = ("jekyll", "hugo")
 REPORT_FILE = "import-report.txt"
@@ -77,23 +77,12 @@ def _dropped_fields(plan: Plan, items: list[Item]) -> None:
     """One line per engine-only front matter key, with how many files had it."""
     counts: dict[str, int] = {}
     for doc in plan.docs:
-        data = _original_keys(plan, doc.src)
-        for key in normalise(dict.fromkeys(data, "x"))[1]:
+        for key in doc.engine_keys:
             counts[key] = counts.get(key, 0) + 1
     if counts:
         shown = ", ".join(f"{key} ({count})" for key, count in sorted(counts.items()))
         items.append(Item("content", None, f"front matter fields dropped: {shown}",
-                          f"they steer {plan.engine} templates; chalk does not use them", "dropped"))
-
-
-def _original_keys(plan: Plan, src: str) -> list[str]:
-    from .frontmatter import FrontMatterError, split
-
-    try:
-        data, _, _ = split((plan.src / src).read_text(encoding="utf-8", errors="replace"))
-    except FrontMatterError:
-        return []
-    return list(data or {})
+                          f"they steer {plan.engine} templates; chalk does not use them", DROPPED))
 
 
 def _write(plan: Plan, dest: Path, outputs: dict[str, str], report: ImportReport) -> None:

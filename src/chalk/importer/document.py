@@ -30,7 +30,7 @@ class Document:
     body: str
     old_url: str = ""  # where the old site served it (site path without base: /2019/04/25/x.html)
     new_url: str = ""  # where chalk serves it (site path without base: /posts/x/)
-    resources: list[tuple[str, str]] = field(default_factory=list)  # (SRC file, DEST file) beside it
+    engine_keys: tuple[str, ...] = ()  # front matter keys that only steered the old engine (dropped)
     _protected: list[str] = field(default_factory=list, repr=False)
     _notes: list[tuple[str, str, str]] = field(default_factory=list, repr=False)
 

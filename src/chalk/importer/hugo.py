@@ -129,7 +129,7 @@ def _document(plan: Plan, content_dir: Path, rel: str, sections: list[str], perm
     except FrontMatterError as exc:
         plan.left(src_rel, "front matter that does not parse, not imported", str(exc))
         return
-    meta, _ = normalise(data or {})
+    meta, engine_keys = normalise(data or {})
     parts = rel.split("/")
     bundle = name.rsplit(".", 1)[0] == "index" and len(parts) > 1
     stem = parts[-2] if bundle else name.rsplit(".", 1)[0]
@@ -148,7 +148,7 @@ def _document(plan: Plan, content_dir: Path, rel: str, sections: list[str], perm
         old_url = meta["url"]
     new_url = chalk_url(kind, slug, meta.get("url"))
     add_alias(meta, old_url, new_url)
-    doc = Document(src_rel, dest, kind, meta, body, old_url, new_url)
+    doc = Document(src_rel, dest, kind, meta, body, old_url, new_url, engine_keys=tuple(engine_keys))
     plan.docs.append(doc)
     plan.links.add(doc)
 

@@ -123,7 +123,7 @@ def _post_or_file(plan: Plan, rel: str, pattern: str, draft: bool) -> None:
     except FrontMatterError as exc:
         plan.left(rel, "front matter that does not parse, not imported", str(exc))
         return
-    meta, _ = normalise(data or {})
+    meta, engine_keys = normalise(data or {})
     folder = "_drafts" if draft else "_posts"
     before, _, after = rel.partition(folder + "/")
     named_date, slug = file_name_date(path.stem)
@@ -144,7 +144,7 @@ def _post_or_file(plan: Plan, rel: str, pattern: str, draft: bool) -> None:
         meta["url"] = old_url
     new_url = chalk_url("post", slug, meta.get("url"))
     add_alias(meta, old_url, new_url)
-    doc = Document(rel, dest, "post", meta, body, old_url, new_url)
+    doc = Document(rel, dest, "post", meta, body, old_url, new_url, engine_keys=tuple(engine_keys))
     plan.docs.append(doc)
     plan.links.add(doc, path.stem)
 
@@ -180,7 +180,7 @@ def _page_or_asset(plan: Plan, rel: str, style: str) -> None:
     except FrontMatterError as exc:
         plan.left(rel, "front matter that does not parse, not imported", str(exc))
         return
-    meta, _ = normalise(data or {})
+    meta, engine_keys = normalise(data or {})
     stem = path.stem
     folder = posixpath.dirname(rel)
     if stem == "index" and not folder:
@@ -200,7 +200,7 @@ def _page_or_asset(plan: Plan, rel: str, style: str) -> None:
         old_url = "/" + str(meta["url"]).lstrip("/")
     new_url = chalk_url("page", str(meta.get("slug") or slug), meta.get("url"))
     add_alias(meta, old_url, new_url)
-    doc = Document(rel, dest, "page", meta, body, old_url, new_url)
+    doc = Document(rel, dest, "page", meta, body, old_url, new_url, engine_keys=tuple(engine_keys))
     plan.docs.append(doc)
     plan.links.add(doc)
 
