@@ -124,3 +124,31 @@ def test_theme_callouts_become_chalk_callouts():
 def test_hugo_escaped_shortcode_is_literal_and_a_multi_line_look_alike_is_not():
     text, _ = hugo("`{{</* x */>}}` and `{{%/*`\nthen `*/%}}`\n")
     assert text.startswith("`{{< x >}}` and `{{%/*`\nthen `*/%}}`")
+
+
+def test_images_beside_a_jekyll_post_land_beside_its_new_page(tmp_path):
+    src = write_files(tmp_path / "old", {
+        "_config.yml": "title: T\nurl: https://t.example.org\n",
+        "_posts/2019-01-01-cats/2019-01-01-cats.md": "---\ntitle: Cats\n---\n\n![A cat](cat.png)\n",
+        "_posts/2019-01-01-cats/cat.png": b"\x89PNG cat",
+        "_posts/shared.png": b"\x89PNG",
+        "_posts/2019-02-01-a.md": "---\ntitle: A\n---\nA\n",
+        "_posts/2019-03-01-b.md": "---\ntitle: B\n---\nB\n",
+    }, site_yaml=None)
+    report = import_site(src, tmp_path / "new")
+    result = build(tmp_path / "new")
+    article = find_one(parse_html(result.output / "posts/cats/index.html"), "article")
+    assert find_one(article, "img").get("src") == "cat.png"
+    assert (result.output / "posts/cats/cat.png").read_bytes() == b"\x89PNG cat"
+    assert any(i.path == "_posts/shared.png" and i.kind == DROPPED for i in report.items)
+
+
+def test_a_url_outside_the_site_is_left_out_and_reported(tmp_path):
+    src = write_files(tmp_path / "old", {
+        "hugo.toml": 'baseURL = "https://h.example.org/"\ntitle = "H"\n',
+        "content/posts/x.md": '---\ntitle: X\ndate: 2020-01-01\nurl: "/../../etc/x/"\n---\nText\n',
+    }, site_yaml=None)
+    report = import_site(src, tmp_path / "new")
+    assert any(i.path == "content/posts/x.md" and i.what == "url: /../../etc/x/" for i in report.items)
+    assert "url:" not in (tmp_path / "new/content/posts/x.md").read_text()
+    assert not (tmp_path / "etc").exists()

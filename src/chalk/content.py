@@ -198,8 +198,8 @@ def validate_front_matter(mapping: YamlMapping, kind: str, stem: str, rel: str, 
     if published is None and kind == "post" and data.get("date") is None:  # missing, or `date:` with no value
         problems.add(error(f"date: required for posts, expected {_DATE_EXPECTED}", rel, mapping.line_of("date"),
                            hint="add date: 2024-05-14, or start the file name with the date: 2024-05-14-title.md"))
-    url = field_value("url", _url, _URL_EXPECTED)
-    permalink = field_value("permalink", _url, _URL_EXPECTED)
+    url = field_value("url", url_path, _URL_EXPECTED)
+    permalink = field_value("permalink", url_path, _URL_EXPECTED)
     if url is not None and permalink is not None and url != permalink:
         problems.add(error(f"permalink: {permalink!r} disagrees with url: {url!r}", rel, mapping.line_of("permalink"),
                            hint="keep one of them"))
@@ -273,7 +273,7 @@ def _tags(value: Any) -> tuple[str, ...]:
     return tags
 
 
-def _url(value: Any) -> str:
+def url_path(value: Any) -> str:
     """A URL path inside the site, as the part after base_url: '/2019/04/x/' -> '2019/04/x/'.
 
     Only a last segment ending in .html or .htm is a file; anything else is a folder (``/about`` -> ``about/``)."""
@@ -292,7 +292,7 @@ def _aliases(value: Any) -> tuple[str, ...]:
     items = [value] if isinstance(value, str) else value
     if not isinstance(items, list):
         raise TypeError(value)
-    return tuple(_url(item) for item in items)
+    return tuple(url_path(item) for item in items)
 
 
 def _series(value: Any) -> str:

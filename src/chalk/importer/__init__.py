@@ -86,6 +86,8 @@ def _dropped_fields(plan: Plan, items: list[Item]) -> None:
 
 
 def _write(plan: Plan, dest: Path, outputs: dict[str, str], report: ImportReport) -> None:
+    for rel in [*outputs, *(rel for _, rel in plan.files)]:
+        safe_target(dest, rel, links_inside=False)  # every path checked before anything is written
     dest.mkdir(parents=True, exist_ok=True)
     site = yaml.safe_dump(plan.site, sort_keys=False, allow_unicode=True, width=1000)
     (dest / "site.yaml").write_text(f"# Imported from a {plan.engine} site by chalk import.\n{site}",

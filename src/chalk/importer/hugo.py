@@ -146,6 +146,7 @@ def _document(plan: Plan, content_dir: Path, rel: str, sections: list[str], perm
     if meta.get("url"):
         meta["url"] = "/" + str(meta["url"]).lstrip("/")
         old_url = meta["url"]
+    plan.keep_url(meta, src_rel)
     new_url = chalk_url(kind, slug, meta.get("url"))
     add_alias(meta, old_url, new_url)
     doc = Document(src_rel, dest, kind, meta, body, old_url, new_url, engine_keys=tuple(engine_keys))

@@ -142,6 +142,7 @@ def _post_or_file(plan: Plan, rel: str, pattern: str, draft: bool) -> None:
     if meta.get("url"):
         old_url = expand(str(meta["url"]), meta, slug, path.stem)
         meta["url"] = old_url
+    plan.keep_url(meta, rel)
     new_url = chalk_url("post", slug, meta.get("url"))
     add_alias(meta, old_url, new_url)
     doc = Document(rel, dest, "post", meta, body, old_url, new_url, engine_keys=tuple(engine_keys))
@@ -198,6 +199,7 @@ def _page_or_asset(plan: Plan, rel: str, style: str) -> None:
                      posixpath.join(folder, stem) + ("/" if pretty else ".html"))
     if meta.get("url"):
         old_url = "/" + str(meta["url"]).lstrip("/")
+    plan.keep_url(meta, rel)
     new_url = chalk_url("page", str(meta.get("slug") or slug), meta.get("url"))
     add_alias(meta, old_url, new_url)
     doc = Document(rel, dest, "page", meta, body, old_url, new_url, engine_keys=tuple(engine_keys))

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..content import slugify
+from ..content import slugify, url_path as parse_url_path
 from .document import Document
 from .links import Links
 from .report import DROPPED, LEFT, ImportReport, Item
@@ -33,6 +33,11 @@ class Plan:
 
     def dropped(self, path: str, what: str, why: str, line: int | None = None) -> None:
         self.items.append(Item(path, line, what, why, DROPPED))
+
+    def keep_url(self, meta: dict[str, Any], src: str) -> None:
+        """A ``url`` that chalk would refuse (``..``, a scheme, ``?``) is left out, with a note."""
+        if meta.get("url") and not is_site_path(str(meta["url"])):
+            self.left(src, f"url: {meta.pop('url')}", "not a path inside the site; the page gets chalk's own URL")
 
     def asset(self, path: Path, site_path: str) -> None:
         """Copy ``path`` to static/, where chalk publishes it at ``site_path`` (/assets/x.png)."""
@@ -77,9 +82,18 @@ def chalk_url(kind: str, slug: str, url: str | None) -> str:
     return ("/posts/" if kind == "post" else "/") + slugify(slug) + "/"
 
 
+def is_site_path(url: str) -> bool:
+    """Whether chalk accepts ``url`` as a page's ``url:`` or alias."""
+    try:
+        parse_url_path(url)
+    except (TypeError, ValueError):
+        return False
+    return True
+
+
 def add_alias(meta: dict[str, Any], old_url: str, new_url: str) -> None:
     """Keep the old address working: a redirect page at ``old_url`` (when it differs)."""
-    if not old_url or old_url.rstrip("/") == new_url.rstrip("/") or old_url == "/":
+    if not old_url or old_url.rstrip("/") == new_url.rstrip("/") or old_url == "/" or not is_site_path(old_url):
         return
     aliases = list(meta.get("aliases") or [])
     if old_url not in aliases:
