@@ -152,3 +152,12 @@ def test_a_url_outside_the_site_is_left_out_and_reported(tmp_path):
     assert any(i.path == "content/posts/x.md" and i.what == "url: /../../etc/x/" for i in report.items)
     assert "url:" not in (tmp_path / "new/content/posts/x.md").read_text()
     assert not (tmp_path / "etc").exists()
+
+
+def test_jekyll_excerpt_separator_becomes_more(tmp_path):
+    src = write_files(tmp_path / "old", {
+        "_config.yml": "title: T\nurl: https://t.example.org\nexcerpt_separator: <!--cut-->\n",
+        "_posts/2019-01-01-a.md": "---\ntitle: A\n---\n\nFirst.\n\nSecond.\n\n<!--cut-->\n\nRest.\n",
+    }, site_yaml=None)
+    import_site(src, tmp_path / "new")
+    assert build(tmp_path / "new").site.posts[0].summary == "First. Second."

@@ -56,7 +56,7 @@ def import_site(src: Path, dest: Path, engine: str | None = None) -> ImportRepor
     items = list(plan.items)
     outputs: dict[str, str] = {}
     for doc in plan.docs:
-        body = convert_jekyll(doc, plan.links, plan.heading_ids) if engine == "jekyll" else \
+        body = convert_jekyll(doc, plan.links, plan.heading_ids, plan.excerpt_separator) if engine == "jekyll" else \
             convert_hugo(doc, plan.links, plan.math_is_markdown)
         header = dump(doc.meta)
         text, found = doc.finish(body, header.count("\n") + 2)

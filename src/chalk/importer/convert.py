@@ -15,8 +15,10 @@ from .liquid import convert_liquid
 from .shortcodes import convert_shortcodes
 
 
-def convert_jekyll(doc: Document, links: Links, heading_ids: str) -> str:
-    text = convert_liquid(doc.body, doc, links)
+def convert_jekyll(doc: Document, links: Links, heading_ids: str, excerpt_separator: str = "") -> str:
+    """``excerpt_separator``: the site's summary divider, which becomes chalk's ``<!--more-->``."""
+    body = doc.body.replace(excerpt_separator, "<!--more-->", 1) if excerpt_separator else doc.body
+    text = convert_liquid(body, doc, links)
     text = convert_extensions(text, doc)
     block_html = parse_block_html(text)
     return _markdown_passes(text, doc, links, heading_ids, kramdown=True, block_html=block_html)

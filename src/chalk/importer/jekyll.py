@@ -53,6 +53,8 @@ def plan_jekyll(src: Path) -> Plan:
     kramdown = config.get("kramdown")
     kramdown = kramdown if isinstance(kramdown, dict) else {}
     plan.heading_ids = "kramdown" if str(kramdown.get("input", "GFM")).lower() == "kramdown" else "gfm"
+    separator = str(config.get("excerpt_separator") or "")
+    plan.excerpt_separator = separator if separator.strip() and separator.strip() != "<!--more-->" else ""
     style = str(config.get("permalink") or "date")
     pattern = PERMALINK_STYLES.get(style, style)
     excludes = [*DEFAULT_EXCLUDE, *(str(e).strip("/") for e in config.get("exclude") or [])]

@@ -26,6 +26,7 @@ class Plan:
     links: Links = field(default_factory=Links)
     items: list[Item] = field(default_factory=list)  # found while reading SRC (not in a body)
     heading_ids: str = "gfm"  # how the old engine made heading ids: "gfm" or "kramdown"
+    excerpt_separator: str = ""  # Jekyll's own summary divider, when it is not <!--more--> or a blank line
     math_is_markdown: bool = True  # Hugo: goldmark read formulas as Markdown (no passthrough extension)
 
     def left(self, path: str, what: str, why: str, line: int | None = None) -> None:
