@@ -78,7 +78,9 @@ Back to [the first]({% post_url 2019-04-25-first-post %}).
 
 ## Part two
 
-Again.
+Again, see [the next part](#setup----and-run).
+
+## Setup -- and run
 """,
     "_posts/2019-06-01-hidden.md": "---\ntitle: Hidden\npublished: false\n---\n\nNot yet.\n",
     "_drafts/idea.md": "---\ntitle: An idea\n---\n\nLater.\n",
@@ -180,6 +182,7 @@ def test_kramdown_toc_is_dropped_and_heading_ids_kept(imported):
     assert find_by_id(article, "whats-new") is not None
     second = find_one(page_html(result, "posts/second/index.html"), "article")
     assert find_by_id(second, "part-two") is not None and find_by_id(second, "part-two-1") is not None
+    assert find_by_id(second, "setup----and-run") is not None  # kramdown's id; chalk's own is setup-and-run
 
 
 def test_what_is_left_stays_as_a_comment_and_is_reported(imported):
