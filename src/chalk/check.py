@@ -133,6 +133,8 @@ def check_links(page: Page, files: dict[str, bytes | Path], text: SourceText, ba
         if deps is not None and rel is not None:
             deps.add(rel)
         if rel is None or rel not in files:
+            if url.split("#", 1)[0].endswith(".md") and "://" not in url:
+                continue  # a link to a content file that did not load: reported by the model already
             what = "image" if attribute == "src" else "link"
             problems.append(error(f"{what} to {url}: no such page or file in the site", page.source,
                                   _line(text, url)))

@@ -1,4 +1,4 @@
-"""The ``chalk`` command: build | serve | check | deploy | new | init.
+"""The ``chalk`` command: build | serve | check | deploy | new | init | import.
 
 Errors a writer can cause become ``path:line: message`` lines and exit code 1,
 never a traceback. All printing happens here, not in the pipeline.
@@ -20,7 +20,7 @@ from .deploy import add_parser as add_deploy_parser
 from .errors import BuildError, ChalkError, Severity
 from .report import Reporter
 
-COMMANDS = ("build", "serve", "check", "deploy", "new", "init")
+COMMANDS = ("build", "serve", "check", "deploy", "new", "init", "import")
 
 
 def _common_build_flags(parser: argparse.ArgumentParser) -> None:
@@ -99,6 +99,19 @@ def make_parser() -> argparse.ArgumentParser:
     init_parser.add_argument("directory", type=Path, help="folder to create (must be new or empty)")
     init_parser.add_argument("--title", default="My explainers", help="the site's title")
     init_parser.set_defaults(handler=cmd_init)
+
+    import_parser = commands.add_parser(
+        "import", help="turn a Jekyll or Hugo site into a chalk site",
+        description="Read the Jekyll or Hugo site in SRC (never changed) and write a chalk site into DEST "
+                    "(new or empty): site.yaml, posts and pages with chalk front matter, assets, bodies converted. "
+                    "What cannot be converted stays as an HTML comment and is listed as path:line: what (why); "
+                    "the list is also written to DEST/import-report.txt.",
+        epilog="example: chalk import ~/old-blog ~/new-blog && cd ~/new-blog && chalk build")
+    import_parser.add_argument("src", type=Path, help="the old site's folder (holding _config.yml or hugo.toml)")
+    import_parser.add_argument("dest", type=Path, help="folder for the chalk site (must be new or empty)")
+    import_parser.add_argument("--from", dest="engine", choices=("jekyll", "hugo"),
+                               help="the old site's generator (default: detected from its files)")
+    import_parser.set_defaults(handler=cmd_import)
     return parser
 
 
@@ -135,7 +148,7 @@ def cmd_check(args: argparse.Namespace, reporter: Reporter) -> int:
 
     root = args.source
     builder = Builder(root, BuildOptions(drafts=args.drafts, check=False, jobs=args.jobs, cache=not args.no_cache,
-                                         search=False))
+                                         search=False, keep_going=True))
     try:
         loaded = builder.load()
         files = builder.render(loaded)
@@ -184,6 +197,16 @@ def cmd_init(args: argparse.Namespace, reporter: Reporter) -> int:
 
     init_site(args.directory, date.today(), title=args.title)
     print(f"Created a new site in {args.directory}. Next: cd {args.directory} && chalk build", file=reporter.out)
+    return 0
+
+
+def cmd_import(args: argparse.Namespace, reporter: Reporter) -> int:
+    from .importer import import_site
+
+    report = import_site(args.src, args.dest, args.engine)
+    for line in report.lines():
+        print(line, file=reporter.out)
+    print(f"Next: cd {args.dest} && chalk build", file=reporter.out)
     return 0
 
 

@@ -1,8 +1,17 @@
 """Stages 2-3: find the Markdown files under ``content/`` and validate their front matter.
 
 ``content/posts/**/*.md`` are posts (dated articles); every other ``*.md`` under
-``content/`` is a plain page. Each file becomes a :class:`Source` whose
-:class:`FrontMatter` is typed and checked, with ``path:line`` errors.
+``content/`` is a plain page (``.markdown`` is the same as ``.md``). Each file becomes a
+:class:`Source` whose :class:`FrontMatter` is typed and checked, with ``path:line`` errors.
+
+What chalk uses under ``content/`` is declared here, in :data:`CONTENT_SUFFIXES` (texts) and
+:data:`USED_FILES` (files other stages read); :func:`unused_files` names everything else, so
+nothing there is skipped without a word. A feature that reads more files (page-bundle images,
+notebooks) declares them in these two constants.
+
+Jekyll's and Hugo's conventions hold as their users expect: a ``YYYY-MM-DD-`` file-name prefix
+is the date (the slug drops it), ``published: false`` is a draft, ``tags: a b c`` is three tags,
+``excerpt`` is the summary, ``url``/``permalink`` set the URL and ``aliases`` keep old URLs.
 """
 
 from __future__ import annotations
@@ -13,16 +22,20 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, tzinfo
 from pathlib import Path
 from typing import Any, Callable
+from urllib.parse import unquote
 
 from . import byline
-from .errors import Diagnostics, error, warning
+from .errors import Diagnostic, Diagnostics, error, warning
 from .yamlsource import YamlMapping, YamlProblem, parse_mapping
 
 POSTS_DIR = "posts"
 FENCE = "---"
 BOM = b"\xef\xbb\xbf"
 KNOWN_FIELDS = ("title", "date", "updated", "summary", "tags", "draft", "slug", "author", "toc", "template",
-                "series", "series_part", "authors", "updates", "bibliography")
+                "series", "series_part", "authors", "updates", "bibliography", "published", "excerpt", "categories", "url", "permalink", "aliases")
+CONTENT_SUFFIXES = (".md", ".markdown")  # the texts chalk renders
+USED_FILES = ("glossary.yaml",)  # other files under content/ that chalk reads (relative to content/)
+_FILE_DATE = re.compile(r"^(\d{4}-\d{2}-\d{2})-(.+)$")  # Jekyll's 2019-04-25-title.md
 
 
 @dataclass(frozen=True)
@@ -44,6 +57,9 @@ class FrontMatter:
     authors: tuple[byline.Author, ...] = ()  # `authors:`; see chalk.byline
     updates: tuple[byline.Update, ...] = ()  # `updates:`, oldest first
     bibliography: tuple[str, ...] = ()  # BibTeX files, relative to this file
+    categories: tuple[str, ...] = ()  # Jekyll/Hugo categories, for templates (page.categories)
+    url: str | None = None  # the page's own URL path under base_url: "2019/04/x/" or "old/x.html"
+    aliases: tuple[str, ...] = ()  # old URL paths (same form as url) that redirect to the page
     extra: dict[str, Any] = field(default_factory=dict)
     lines: dict[str, int] = field(default_factory=dict)
 
@@ -62,13 +78,48 @@ class Source:
 
 def discover(content_dir: Path) -> list[Path]:
     """Every Markdown file under ``content_dir``, sorted, skipping hidden and editor temp files."""
+    return [path for path in _candidates(content_dir) if path.suffix.lower() in CONTENT_SUFFIXES]
+
+
+def unused_files(content_dir: Path) -> list[Path]:
+    """Files under ``content_dir`` that chalk neither renders nor reads (hidden and temp files aside)."""
+    used = {content_dir / name for name in USED_FILES}
+    return [path for path in _candidates(content_dir)
+            if path.suffix.lower() not in CONTENT_SUFFIXES and path not in used]
+
+
+def unused_files_warning(content_dir: Path, root: Path, most: int = 20) -> Diagnostic | None:
+    """One warning naming every unused file under content/ (None when there is none)."""
+    unused = unused_files(content_dir)
+    if not unused:
+        return None
+    names = [path.relative_to(root).as_posix() for path in unused]
+    shown = ", ".join(names[:most]) + (f" and {len(names) - most} more" if len(names) > most else "")
+    return warning(f"{len(names)} file{'s' * (len(names) != 1)} under content/ "
+                   f"{'are' if len(names) != 1 else 'is'} not used and not published: {shown}",
+                   content_dir.relative_to(root).as_posix(),
+                   hint="content/ holds .md and .markdown files; put images and other files in static/")
+
+
+def _candidates(content_dir: Path) -> list[Path]:
     if not content_dir.is_dir():
         return []
     return sorted(
-        path for path in content_dir.rglob("*.md")
+        path for path in content_dir.rglob("*")
         if path.is_file() and not any(part.startswith((".", "_")) or part.endswith("~")
                                       for part in path.relative_to(content_dir).parts)
     )
+
+
+def file_name_date(stem: str) -> tuple[date | None, str]:
+    """Jekyll's convention: ``2019-04-25-title`` -> (2019-04-25, 'title'); otherwise (None, stem)."""
+    match = _FILE_DATE.match(stem)
+    if match is None:
+        return None, stem
+    try:
+        return date.fromisoformat(match.group(1)), match.group(2)
+    except ValueError:
+        return None, stem
 
 
 def kind_of(path: Path, content_dir: Path) -> str:
@@ -144,15 +195,28 @@ def validate_front_matter(mapping: YamlMapping, kind: str, stem: str, rel: str, 
     if not (title or "").strip() and not problems.errors:  # missing, empty or `title:` with no value
         problems.add(error("title: required, expected text", rel, mapping.line_of("title"),
                            hint="add a line like title: My article"))
+    named_date, stem = file_name_date(stem)
     published = field_value("date", lambda v: _datetime(v, tz), _DATE_EXPECTED)
+    if published is None and named_date is not None and data.get("date") is None:
+        published = _datetime(named_date, tz)  # the date in the file name, when front matter has none
     if published is None and kind == "post" and data.get("date") is None:  # missing, or `date:` with no value
-        problems.add(error(f"date: required for posts, expected {_DATE_EXPECTED}", rel, mapping.line_of("date")))
+        problems.add(error(f"date: required for posts, expected {_DATE_EXPECTED}", rel, mapping.line_of("date"),
+                           hint="add date: 2024-05-14, or start the file name with the date: 2024-05-14-title.md"))
+    url = field_value("url", url_path, _URL_EXPECTED)
+    permalink = field_value("permalink", url_path, _URL_EXPECTED)
+    if url is not None and permalink is not None and url != permalink:
+        problems.add(error(f"permalink: {permalink!r} disagrees with url: {url!r}", rel, mapping.line_of("permalink"),
+                           hint="keep one of them"))
     meta = {
         "date": published,
         "updated": field_value("updated", lambda v: _datetime(v, tz), _DATE_EXPECTED),
-        "summary": field_value("summary", _text, "text"),
+        "summary": _first(field_value("summary", _text, "text"), field_value("excerpt", _text, "text")),
         "tags": field_value("tags", _tags, "a list of tags like [gan, vae]") or (),
-        "draft": bool(field_value("draft", _flag, "true or false")),
+        "categories": field_value("categories", _tags, "a list of categories like [ml, math]") or (),
+        "url": url if url is not None else permalink,
+        "aliases": field_value("aliases", _aliases, f"a list of old URL paths, each {_URL_EXPECTED}") or (),
+        "draft": bool(field_value("draft", _flag, "true or false"))
+                 or field_value("published", _flag, "true or false") is False,
         "author": field_value("author", _text, "text"),
         "toc": field_value("toc", _flag, "true or false"),
         "template": field_value("template", _template, "a template file name like post.html"),
@@ -183,6 +247,11 @@ def validate_front_matter(mapping: YamlMapping, kind: str, stem: str, rel: str, 
 
 
 _DATE_EXPECTED = "a date like 2024-05-14 or 2024-05-14T09:30:00+02:00"
+_URL_EXPECTED = "a URL path like /2019/04/my-post/ or /old/my-post.html"
+
+
+def _first(*values: Any) -> Any:
+    return next((value for value in values if value is not None), None)
 
 
 def _shown(value: Any) -> str:
@@ -203,13 +272,35 @@ def _flag(value: Any) -> bool:
 
 
 def _tags(value: Any) -> tuple[str, ...]:
-    items = [value] if isinstance(value, str) else value
+    items = value.split() if isinstance(value, str) else value  # Jekyll: "a b c" is three tags
     if not isinstance(items, list):
         raise TypeError(value)
     tags = tuple(_text(item).strip() for item in items)
     if not all(tags):
         raise ValueError(value)
     return tags
+
+
+def url_path(value: Any) -> str:
+    """A URL path inside the site, as the part after base_url: '/2019/04/x/' -> '2019/04/x/'.
+
+    Only a last segment ending in .html or .htm is a file; anything else is a folder (``/about`` -> ``about/``)."""
+    text = unquote(_text(value).strip())
+    if "://" in text or text.startswith("//") or any(ch in text for ch in '?#\\"<>') or \
+            any(ord(ch) < 32 for ch in text):
+        raise ValueError(value)
+    parts = [part for part in text.split("/") if part]
+    if not parts or any(part in (".", "..") for part in parts):
+        raise ValueError(value)
+    path = "/".join(parts)
+    return path if parts[-1].lower().endswith((".html", ".htm")) and not text.endswith("/") else path + "/"
+
+
+def _aliases(value: Any) -> tuple[str, ...]:
+    items = [value] if isinstance(value, str) else value
+    if not isinstance(items, list):
+        raise TypeError(value)
+    return tuple(url_path(item) for item in items)
 
 
 def _series(value: Any) -> str:

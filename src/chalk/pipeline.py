@@ -20,7 +20,7 @@ from .assets import PYGMENTS_CSS, content_hash, pygments_css, static_files
 from .cache import CACHE_DIR, BuildState, load_state, save_state
 from .check import CheckMemo, SourceText, check_site
 from .config import Config, load_config, with_base_url
-from .content import Source, discover, read_source
+from .content import Source, discover, read_source, unused_files_warning
 from .model.drawings import Drawing, find_drawings
 from .glossary import Glossary, load_glossary
 from .errors import BuildError, Diagnostic, Diagnostics, Severity
@@ -47,6 +47,7 @@ class BuildOptions:
     cache: bool = True  # use the persistent render cache in .chalk-cache/
     jobs: int | None = None  # worker processes for Markdown; None = one per CPU core, 1 = in-process
     search: bool = True  # build the Pagefind index when site.yaml asks for search (chalk check does not)
+    keep_going: bool = False  # chalk check: after content errors, go on with everything that loaded
 
 
 @dataclass
@@ -156,13 +157,17 @@ class Builder:
             rendered = self.render_sources(sources, diagnostics)
         with timings.stage("citations"):
             rendered = self.citations.resolve(config, rendered, diagnostics)
-        diagnostics.raise_if_errors()
+        self._stop_if_errors(diagnostics)
         with timings.stage("model"):
             drawings: dict[str, Drawing] = find_drawings(config.static_dir)
             site = build_site(config, rendered, drawings, diagnostics, self.glossary, self.content_memo)
-        diagnostics.raise_if_errors()
+        self._stop_if_errors(diagnostics)
         texts = {source.rel: SourceText(source.body, source.body_line) for source, _ in rendered}
         return Loaded(config, site, diagnostics, timings, texts)
+
+    def _stop_if_errors(self, diagnostics: Diagnostics) -> None:
+        if not self.options.keep_going:
+            diagnostics.raise_if_errors()
 
     def use_glossary(self, glossary: Glossary | None) -> None:
         """Render Markdown with this glossary from now on (a changed glossary is a changed setting)."""
@@ -187,6 +192,9 @@ class Builder:
             if source is not None and (self.options.drafts or not source.meta.draft):
                 sources.append(source)
         self._sources = seen
+        unused = unused_files_warning(config.content_dir, config.root)
+        if unused is not None:
+            diagnostics.add(unused)
         return sources
 
     def render_sources(self, sources: list[Source], diagnostics: Diagnostics) -> list[tuple[Source, Rendered]]:
@@ -237,7 +245,7 @@ class Builder:
             for rel in sorted(pages.keys() & files.keys()):
                 diagnostics.add(Diagnostic(f"static/{rel} and a generated page both want {rel}", f"static/{rel}"))
             files.update(pages)
-        diagnostics.raise_if_errors()
+        self._stop_if_errors(diagnostics)
         if config.search and self.options.search:
             with loaded.timings.stage("search"):
                 files.update(self._search_index(files, config, diagnostics))

@@ -29,7 +29,7 @@ from .diagrams import DiagramSlot, parse_slot, slot_html
 from .glossary import GlossaryExtension
 from .math import MathExtension, MathFence
 from .sidenotes import SidenoteExtension
-from .text import WORDS_PER_MINUTE, count_words, reading_text, summarize
+from .text import WORDS_PER_MINUTE, count_words, reading_text, summarize, summary_before_more
 from .xref import XrefExtension
 
 EXTENSIONS = [
@@ -45,6 +45,7 @@ SETTINGS: dict[str, dict[str, Any]] = {
 }
 PLAIN_LANGUAGES = {"", "text", "txt", "plain", "plaintext", "diagram", "math"}
 
+_PRE_OPEN = re.compile(r"^ {0,3}<pre[\s>]", re.I)  # an HTML <pre> block, which Markdown leaves alone
 _FENCE_OPEN = re.compile(r"^(?P<indent>[ \t]*(?:>[ \t]?)*[ \t]*)(?P<fence>`{3,}|~{3,})[ \t]*(?P<info>.*)$")
 
 
@@ -158,8 +159,10 @@ class MarkdownRenderer:
         problems.extend(self._collector.diagnostics)
         problems.extend(sorted(self._context.diagnostics, key=lambda d: d.line or 0))
         prose = reading_text(html)
-        return Rendered(html, toc, tuple(self._collector.slots), summarize(prose), count_words(prose),
-                        tuple(problems), tuple(self._context.terms), tuple(self._context.citations))
+        summary = summary_before_more(prose)
+        return Rendered(html, toc, tuple(self._collector.slots), summarize(prose) if summary is None else summary,
+                        count_words(prose), tuple(problems), tuple(self._context.terms),
+                        tuple(self._context.citations))
 
 
 def scan_fences(body: str) -> list[Fence]:
@@ -168,6 +171,9 @@ def scan_fences(body: str) -> list[Fence]:
     lines = body.split("\n")
     index = 0
     while index < len(lines):
+        if _PRE_OPEN.match(lines[index]) and "</pre>" not in lines[index].lower():  # raw HTML: no fences inside
+            index = next((j for j in range(index + 1, len(lines)) if "</pre>" in lines[j].lower()), len(lines)) + 1
+            continue
         match = _FENCE_OPEN.match(lines[index])
         if not match or (match.group("fence")[0] == "`" and "`" in match.group("info")):
             index += 1

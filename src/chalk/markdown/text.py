@@ -80,3 +80,14 @@ def summarize(html: str, length: int = SUMMARY_LENGTH) -> str:
 def count_words(html: str) -> int:
     """Words of prose (code blocks and heading permalinks are not counted)."""
     return len(html_to_text(_HEADERLINK.sub(" ", _PRE.sub(" ", html))).split())
+
+
+_MORE = re.compile(r"<!--\s*more\s*-->")
+
+
+def summary_before_more(html: str) -> str | None:
+    """Hugo's and Jekyll's summary divider: the text before ``<!--more-->``, whole (None without one)."""
+    found = _MORE.search(html)
+    if found is None:
+        return None
+    return html_to_text(_HEADERLINK.sub(" ", _FOOTNOTE_REF.sub("", html[:found.start()])))

@@ -26,7 +26,7 @@ from .glossary import entries as glossary_entries
 from .links import resolve_source_links
 from .series import SERIES_DIR, collect_series
 from .site import GlossaryEntry, Listing, Page, Paginator, Series, Site, Tag, Year, text_digest
-from .urls import absolute, output_file, url_path
+from .urls import absolute, output_file, own_output, own_url, url_path
 
 
 @dataclass
@@ -49,7 +49,7 @@ def build_site(config: Config, items: list[tuple[Source, Rendered]], drawings: d
     if memo is not None:
         memo.entries = {p.source: (r, key, p.content, p.diagrams, p.content_digest)
                         for p, (_, r) in zip(entries, items)}
-    resolve_source_links(entries, {source.rel: source for source, _ in items}, diagnostics)
+    resolve_source_links(entries, {source.rel: source for source, _ in items}, diagnostics, config.root)
     posts = sorted(sorted((p for p in entries if p.kind == "post"), key=lambda p: (p.title, p.source)),
                    key=lambda p: p.date, reverse=True)  # newest first; same day: by title
     pages = sorted((p for p in entries if p.kind == "page"), key=lambda p: p.source)
@@ -58,7 +58,8 @@ def build_site(config: Config, items: list[tuple[Source, Rendered]], drawings: d
     years = [Year(year, list(group)) for year, group in groupby(posts, key=lambda p: p.date.year)]
     series = collect_series(config, [*posts, *pages], {source.rel: source for source, _ in items}, diagnostics)
     terms = _glossary_terms(glossary, [*posts, *pages])
-    listings = _listings(config, posts, tags) + _toolkit_listings(config, series, glossary, terms)
+    listings = _listings(config, posts, tags) + _toolkit_listings(config, series, glossary, terms) \
+        + _alias_listings(config, [*posts, *pages])
     _claim_outputs([*posts, *pages, *listings], diagnostics)
     dates = [p.lastmod for p in posts if p.lastmod]
     return Site(config, posts, pages, tags, years, listings,
@@ -70,7 +71,9 @@ def _make_page(config: Config, source: Source, rendered: Rendered, drawings: dic
                key: Any = None, memo: ContentMemo | None = None) -> Page:
     meta = source.meta
     section = "posts" if source.kind == "post" else ""
-    url = url_path(config, section, meta.slug)
+    url, output = url_path(config, section, meta.slug), output_file(section, meta.slug)
+    if meta.url is not None:  # its own URL, from `url:` or `permalink:`
+        url, output = own_url(config, meta.url)
     known = memo.entries.get(source.rel) if memo is not None else None
     if known is not None and known[0] is rendered and known[1] == key:
         content, slots, digest = known[2], known[3], known[4]
@@ -81,16 +84,17 @@ def _make_page(config: Config, source: Source, rendered: Rendered, drawings: dic
     updated = max([d for d in (meta.updated, *(u.date for u in meta.updates)) if d is not None], default=None)
     page = Page(
         kind=source.kind, source=source.rel, title=meta.title, slug=meta.slug, url=url,
-        permalink=absolute(config, url), output=output_file(section, meta.slug),
+        permalink=absolute(config, url), output=output,
         template=meta.template or f"{source.kind}.html", template_line=meta.lines.get("template"),
-        slug_line=meta.lines.get("slug", 1),
+        slug_line=meta.lines.get("url", meta.lines.get("permalink", meta.lines.get("slug", 1))),
         content=content if isinstance(content, Markup) else Markup(content), content_digest=digest,
         summary=meta.summary if meta.summary is not None else rendered.summary,
         date=meta.date, updated=updated, author=author, draft=meta.draft,
         toc=rendered.toc, show_toc=meta.toc and _heading_count(rendered.toc) >= 2,
         word_count=rendered.word_count, reading_time=rendered.reading_time, extra=meta.extra, diagrams=slots,
         terms=rendered.terms, authors=meta.authors or ((Author(author),) if author else ()),
-        updates=meta.updates, references=rendered.references,
+        updates=meta.updates, references=rendered.references, categories=meta.categories,
+        aliases=tuple(own_url(config, alias)[0] for alias in meta.aliases), aliases_line=meta.lines.get("aliases", 1),
     )
     if page.kind == "post":
         page.cite = cite_this(config, page)
@@ -171,6 +175,17 @@ def _toolkit_listings(config: Config, series: list[Series], glossary: Glossary |
     return result
 
 
+def _alias_listings(config: Config, pages: list[Page]) -> list[Listing]:
+    """A redirect page at each old URL a page names in ``aliases`` (Hugo's alias pages)."""
+    result = []
+    for page in pages:
+        for url in page.aliases:
+            output = own_output(url, config.base_path)
+            result.append(Listing("alias", page.title, url, absolute(config, url), output, "alias.html",
+                                  page.summary, draft=page.draft, target=page))
+    return result
+
+
 def _home_pages(config: Config, posts: list[Page], listing: Any) -> list[Listing]:
     size = config.posts_per_page
     chunks = [posts[i:i + size] for i in range(0, len(posts), size)] or [[]]
@@ -190,10 +205,22 @@ def _claim_outputs(items: list[Page | Listing], diagnostics: Diagnostics) -> Non
     for item in items:
         other = claimed.setdefault(item.output, item)
         if other is not item:
-            diagnostics.add(error(f"{_name(item)} and {_name(other)} both want the URL {item.url}",
-                                  getattr(item, "source", ""), item.slug_line if isinstance(item, Page) else None,
-                                  hint="give one of them another slug: in its front matter"))
+            path, line = _where(item)
+            diagnostics.add(error(f"{_name(item)} and {_name(other)} both want the URL {item.url}", path, line,
+                                  hint="give one of them another slug:, url: or alias in its front matter"))
+
+
+def _where(item: Page | Listing) -> tuple[str, int | None]:
+    if isinstance(item, Page):
+        return item.source, item.slug_line
+    if item.target is not None:  # an alias: the line of `aliases:` in the page that names it
+        return item.target.source, item.target.aliases_line
+    return "", None
 
 
 def _name(item: Page | Listing) -> str:
-    return item.source if isinstance(item, Page) else f"the {item.kind} page"
+    if isinstance(item, Page):
+        return item.source
+    if item.target is not None:
+        return f"{item.target.source} (alias {item.url})"
+    return f"the {item.kind} page"

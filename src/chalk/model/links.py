@@ -5,6 +5,7 @@ from __future__ import annotations
 import html as htmllib
 import posixpath
 import re
+from pathlib import Path
 from urllib.parse import unquote
 
 from markupsafe import Markup
@@ -17,7 +18,8 @@ from .site import Page, text_digest
 _SOURCE_LINK = re.compile(r'(<a\b[^>]*?\bhref=")([^":#?]+\.md)((?:#[^"]*)?")')
 
 
-def resolve_source_links(pages: list[Page], sources: dict[str, Source], diagnostics: Diagnostics) -> None:
+def resolve_source_links(pages: list[Page], sources: dict[str, Source], diagnostics: Diagnostics,
+                         root: Path | None = None) -> None:
     """Turn links to Markdown files (``[GANs](gans.md#training)``) into the URLs of those pages."""
     by_source = {page.source: page for page in pages}
     for page in pages:
@@ -35,8 +37,12 @@ def resolve_source_links(pages: list[Page], sources: dict[str, Source], diagnost
                 source = sources[page.source]
                 line = next((source.body_line + i for i, text in enumerate(source.body.split("\n")) if href in text),
                             1)
-                diagnostics.add(error(f"link to {href}: no such content file ({wanted})", page.source, line,
-                                      hint="link to a .md file under content/, relative to this file"))
+                if root is not None and (root / wanted).is_file():  # a draft, or a file with errors
+                    diagnostics.add(error(f"link to {href}: {wanted} is not part of this build (a draft, or a "
+                                          "file with errors)", page.source, line))
+                else:
+                    diagnostics.add(error(f"link to {href}: no such content file ({wanted})", page.source, line,
+                                          hint="link to a .md file under content/, relative to this file"))
                 return match.group(0)
             return match.group(1) + target.url + match.group(3)
 

@@ -74,6 +74,9 @@ class Page:
     updates: tuple[Update, ...] = field(default=(), repr=False)  # oldest first
     references: tuple[Any, ...] = field(default=(), repr=False)  # chalk.references.Reference, in style order
     cite: Any = field(default=None, repr=False)  # posts: chalk.model.citethis.CiteThis
+    categories: tuple[str, ...] = field(default=(), repr=False)  # Jekyll/Hugo categories, as written
+    aliases: tuple[str, ...] = field(default=(), repr=False)  # old URLs that redirect here (site-absolute)
+    aliases_line: int = field(default=1, repr=False)  # the line of its `aliases:` field
 
     @property
     def lastmod(self) -> datetime | None:
@@ -97,7 +100,8 @@ class Paginator:
 
 @dataclass(eq=False)
 class Listing:
-    """A generated page: home and its pagination, tags, one tag, archive, 404, feed, sitemap, robots."""
+    """A generated page: home and its pagination, tags, one tag, archive, 404, feed, sitemap, robots,
+    and the redirect page of each alias (kind 'alias')."""
 
     kind: str
     title: str
@@ -112,6 +116,7 @@ class Listing:
     series: Series | None = None  # kind 'series': the series shown
     series_list: list[Series] = field(default_factory=list, repr=False)  # kind 'series-index'
     glossary: tuple[GlossaryEntry, ...] = field(default=(), repr=False)  # kind 'glossary'
+    target: Page | None = field(default=None, repr=False)  # kind 'alias': the page an old URL redirects to
 
 
 @dataclass(eq=False)

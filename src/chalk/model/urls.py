@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 from ..config import Config
 
@@ -21,3 +21,15 @@ def absolute(config: Config, path: str) -> str:
 
 def output_file(*parts: str) -> str:
     return "/".join([*(p for p in parts if p), "index.html"])
+
+
+def own_url(config: Config, path: str) -> tuple[str, str]:
+    """(URL, output file) of a path a page chose (``url:``, ``aliases:``): '2019/x/' or 'old/x.html'."""
+    url = config.base_path + quote(path)
+    return url, own_output(url, config.base_path)
+
+
+def own_output(url: str, base_path: str) -> str:
+    """The output file of a site-absolute URL chalk made: a folder's index.html, or the file itself."""
+    rest = unquote(url[len(base_path):])
+    return rest + "index.html" if rest.endswith("/") else rest
