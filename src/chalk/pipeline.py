@@ -46,6 +46,7 @@ class BuildOptions:
     cache: bool = True  # use the persistent render cache in .chalk-cache/
     jobs: int | None = None  # worker processes for Markdown; None = one per CPU core, 1 = in-process
     search: bool = True  # build the Pagefind index when site.yaml asks for search (chalk check does not)
+    preview: bool = False  # chalk serve: pages with recoverable errors (a formula in an error box) still render
 
 
 @dataclass
@@ -143,7 +144,7 @@ class Builder:
         diagnostics, timings = Diagnostics(), Timings()
         with timings.stage("config"):
             config = load_config(self.root, diagnostics)
-        diagnostics.raise_if_errors()
+        diagnostics.raise_if_errors(self.options.preview)
         assert config is not None
         if self.options.base_url:
             config = with_base_url(config, self.options.base_url)
@@ -152,11 +153,11 @@ class Builder:
             self.use_glossary(load_glossary(config, diagnostics))
         with timings.stage("markdown"):
             rendered = self.render_sources(sources, diagnostics)
-        diagnostics.raise_if_errors()
+        diagnostics.raise_if_errors(self.options.preview)
         with timings.stage("model"):
             drawings: dict[str, Drawing] = find_drawings(config.static_dir)
             site = build_site(config, rendered, drawings, diagnostics, self.glossary, self.content_memo)
-        diagnostics.raise_if_errors()
+        diagnostics.raise_if_errors(self.options.preview)
         texts = {source.rel: SourceText(source.body, source.body_line) for source, _ in rendered}
         return Loaded(config, site, diagnostics, timings, texts)
 
@@ -233,11 +234,11 @@ class Builder:
             for rel in sorted(pages.keys() & files.keys()):
                 diagnostics.add(Diagnostic(f"static/{rel} and a generated page both want {rel}", f"static/{rel}"))
             files.update(pages)
-        diagnostics.raise_if_errors()
+        diagnostics.raise_if_errors(self.options.preview)
         if config.search and self.options.search:
             with loaded.timings.stage("search"):
                 files.update(self._search_index(files, config, diagnostics))
-            diagnostics.raise_if_errors()
+            diagnostics.raise_if_errors(self.options.preview)
         if self.options.check:
             with loaded.timings.stage("check"):
                 found = check_site(loaded.site, files, loaded.texts, slots=False, memo=self.check_memo,
@@ -245,7 +246,7 @@ class Builder:
             diagnostics.extend([dataclasses.replace(d, severity=Severity.WARNING) for d in found])
         if self.options.strict:
             loaded.diagnostics = diagnostics = strict(diagnostics, loaded.site)
-            diagnostics.raise_if_errors()
+            diagnostics.raise_if_errors(self.options.preview)
         return files
 
     def _search_index(self, files: dict[str, bytes | Path], config: Config,
@@ -263,6 +264,7 @@ class Builder:
         loaded = self.load()
         target = output_dir(self.root, loaded.config, self.options)
         files = self.render(loaded, target if str(target) == self._written_to else None)
+        loaded.diagnostics.raise_if_errors()  # even a preview never writes a page with an error box
         with loaded.timings.stage("write"):
             stats = write_site(target, files)
             if self.memo is not None:

@@ -26,6 +26,7 @@ from .codeblocks import CodeBlockExtension
 from .context import DocumentContext
 from .diagrams import DiagramSlot, parse_slot, slot_html
 from .glossary import GlossaryExtension
+from .katex import KatexEngine
 from .math import MathExtension, MathFence
 from .sidenotes import SidenoteExtension
 from .text import WORDS_PER_MINUTE, count_words, reading_text, summarize
@@ -122,13 +123,14 @@ class MarkdownRenderer:
         self._collector = _SlotCollector()
         self._context = DocumentContext()
         self._glossary = glossary
+        self._math = KatexEngine()  # one per renderer: its QuickJS context and its formula cache
         configs = {name: dict(values) for name, values in SETTINGS.items()}
         configs["toc"]["slugify"] = slugify_unicode
         configs["pymdownx.superfences"] = {
             "custom_fences": [{"name": "diagram", "class": "diagram", "format": self._collector.format},
-                              {"name": "math", "class": "math", "format": MathFence(self._context).format}],
+                              {"name": "math", "class": "math", "format": MathFence(self._context, self._math).format}],
         }
-        own = [MathExtension(self._context), XrefExtension(self._context), SidenoteExtension(), CodeBlockExtension()]
+        own = [MathExtension(self._context, self._math), XrefExtension(self._context), SidenoteExtension(), CodeBlockExtension()]
         if glossary is not None and glossary.terms:
             own.append(GlossaryExtension(glossary, self._context))
         self._md = pymarkdown.Markdown(extensions=[*EXTENSIONS, *own], extension_configs=configs,
@@ -146,6 +148,7 @@ class MarkdownRenderer:
         self._collector.path, self._collector.line_offset = path, body_line - 1
         self._collector.fences, self._collector.slots, self._collector.diagnostics = list(fences), [], []
         self._context.reset(path, body, body_line - 1)
+        self._math.begin_document()
         try:
             html = self._md.reset().convert(body)
             toc = tuple(_toc_entry(token) for token in getattr(self._md, "toc_tokens", []))
