@@ -33,16 +33,19 @@ _DEFINES = re.compile(r"\\(?:newcommand|renewcommand|providecommand|def|gdef|ede
 _MATH = re.compile(r"<math\b[^>]*>.*</math>", re.S)
 _SEMANTICS = re.compile(r"^(<math\b[^>]*>)<semantics>(.*)<annotation encoding=\"application/x-tex\">.*?"
                         r"</annotation></semantics></math>$", re.S)
+_REFUSED = re.compile(r'<merror\b|mathcolor="#c0ffe1"><mtext>(\\[A-Za-z]+)?')
 _XMLNS = ' xmlns="http://www.w3.org/1998/Math/MathML"'
 
 # One function per document: ``macros`` persists \newcommand & co. across its formulas.
 _GLUE = """
 var chalkMacros = {};
+// Writers are trusted as with raw HTML, but no javascript: (or other scheme) link gets through.
+function chalkTrust(context) { return !context.protocol || ["http", "https", "mailto", "_relative"].indexOf(context.protocol) >= 0; }
 function chalkBegin() { chalkMacros = {}; return ""; }
 function chalkRender(tex, display) {
   try {
     return JSON.stringify({html: katex.renderToString(tex, {
-      output: "mathml", displayMode: display, throwOnError: true, strict: "ignore", trust: false,
+      output: "mathml", displayMode: display, throwOnError: true, strict: "ignore", trust: chalkTrust, errorColor: "#c0ffe1",
       globalGroup: true, macros: chalkMacros, maxExpand: 2000})});
   } catch (e) {
     return JSON.stringify({error: String(e.rawMessage || e.message || e), position: e.position === undefined ? null : e.position});
@@ -113,7 +116,12 @@ class KatexEngine:
         reply = json.loads(self._js().eval(f"chalkRender({json.dumps(tex)}, {'true' if display else 'false'})"))
         if "error" in reply:
             raise MathError(_plain_reason(reply["error"]), reply.get("position"))
-        return clean_mathml(reply["html"])
+        html = reply["html"]
+        refused = _REFUSED.search(html)
+        if refused:  # KaTeX shows what it will not render (a javascript: link...) in errorColor instead of failing
+            raise MathError(f"{refused.group(1) or 'part of this formula'} is refused here (only http, https, "
+                            "mailto and relative links are allowed)")
+        return clean_mathml(html)
 
     def _js(self) -> Any:
         """This thread's QuickJS context with KaTeX loaded (a context must stay on its thread)."""

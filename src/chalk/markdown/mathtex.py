@@ -1,4 +1,5 @@
 """What chalk does to TeX around KaTeX: ``\\label``, ``\\eqref``/``\\ref``, ``\\tag``, ``eqnarray``,
+``multline``, ``flalign``, ``\\bordermatrix``,
 equation numbers, and the hint that fits each KaTeX error.
 
 KaTeX numbers the rows of ``equation``, ``align``, ``gather``… with empty cells
@@ -23,6 +24,11 @@ _REF = re.compile(r"\\(eqref|ref)\s*\{([^{}]*)\}")
 _TAG = re.compile(r"\\tag(\*?)\s*\{([^{}]*)\}")
 _NUMBERED_ENV = re.compile(r"\\begin\{(?:equation|align|alignat|gather|multline|flalign)\}")
 _EQNARRAY = re.compile(r"\\(begin|end)\{eqnarray\*?\}")
+#: amsmath environments KaTeX lacks, as the nearest ones it has (numbered as LaTeX numbers them).
+_STAND_INS = {"multline": (r"\begin{equation}\begin{gathered}", r"\end{gathered}\end{equation}"),
+              "multline*": (r"\begin{gathered}", r"\end{gathered}"),
+              "flalign": (r"\begin{align}", r"\end{align}"), "flalign*": (r"\begin{align*}", r"\end{align*}")}
+_STAND_IN = re.compile(r"\\(begin|end)\{(multline\*?|flalign\*?)\}")
 _MARKER = re.compile("\u27ea([LERT])(\\d+)\u27eb")
 _MARKER_TEXT = re.compile("<mtext>\u27ea([LER])(\\d+)\u27eb</mtext>")
 _ONLY_REF = re.compile(r"^\s*\\(eqref|ref)\s*\{([^{}]*)\}\s*$")
@@ -79,14 +85,64 @@ def prepare(tex: str) -> Prepared:
         prepared.row_tags.append(text if match.group(1) else f"({text})")
         return "\\text{\u27eaT%d\u27eb}" % (len(prepared.row_tags) - 1)
 
-    text = _REF.sub(ref, _LABEL.sub(label, tex))
+    text = _REF.sub(ref, _LABEL.sub(label, bordermatrix(tex)))
     text = _EQNARRAY.sub(lambda m: r"\begin{darray}{rcl}" if m.group(1) == "begin" else r"\end{darray}", text)
+    text = _STAND_IN.sub(lambda m: _STAND_INS[m.group(2)][0 if m.group(1) == "begin" else 1], text)
     if _NUMBERED_ENV.search(text):
         text = _TAG.sub(row_tag, text)
     tag = _TAG.search(text)
     prepared.tag = tag.group(2).strip() if tag else None
     prepared.tex = text
     return prepared
+
+
+def bordermatrix(tex: str) -> str:
+    """Plain TeX's ``\\bordermatrix{&c_1&c_2\\cr r_1&a&b\\cr …}`` (MathJax has it, KaTeX not): the
+    header row and column around a parenthesised matrix, built from KaTeX's ``matrix``/``pmatrix``."""
+    while (start := tex.find("\\bordermatrix")) >= 0:
+        brace = start + len("\\bordermatrix")
+        while brace < len(tex) and tex[brace].isspace():
+            brace += 1
+        end = _closing_brace(tex, brace) if brace < len(tex) and tex[brace] == "{" else -1
+        if end < 0:
+            return tex  # malformed: KaTeX reports \bordermatrix as unknown
+        rows = [_split_top(row, "&") for row in _split_top(tex[brace + 1:end], "\\cr") if row.strip()]
+        header, body = rows[0], rows[1:]
+        inner = r" \\ ".join(" & ".join(cells[1:]) for cells in body)
+        built = (r"\begin{matrix} & \begin{matrix} " + " & ".join(header[1:]) + r" \end{matrix} \\ "
+                 r"\begin{matrix} " + r" \\ ".join(cells[0] for cells in body) + r" \end{matrix} & "
+                 r"\begin{pmatrix} " + inner + r" \end{pmatrix} \end{matrix}")
+        tex = tex[:start] + built + tex[end + 1:]
+    return tex
+
+
+def _closing_brace(text: str, opening: int) -> int:
+    depth = 0
+    for index in range(opening, len(text)):
+        if text[index] == "\\":
+            continue
+        if text[index] == "{" and (index == 0 or text[index - 1] != "\\"):
+            depth += 1
+        elif text[index] == "}" and text[index - 1] != "\\":
+            depth -= 1
+            if depth == 0:
+                return index
+    return -1
+
+
+def _split_top(text: str, separator: str) -> list[str]:
+    """``text`` split at ``separator`` outside braces."""
+    parts, depth, current, index = [], 0, "", 0
+    while index < len(text):
+        if text.startswith(separator, index) and depth == 0:
+            parts.append(current)
+            current, index = "", index + len(separator)
+            continue
+        char = text[index]
+        depth += {"{": 1, "}": -1}.get(char, 0) if index == 0 or text[index - 1] != "\\" else 0
+        current += char
+        index += 1
+    return [*parts, current]
 
 
 @dataclass
