@@ -120,7 +120,6 @@ def test_a_label_that_is_not_a_name_is_an_error(renderer):
     ("Uses $\\frac{1}{$.", "is not closed or not opened"),
     ("Uses $x^$.", "^ and _ need something after them"),
     ("$$\\begin{foo} x \\end{foo}$$", "KaTeX's environments"),
-    ("Inline $\\begin{align} a \\end{align}$ here.", "in its own paragraph"),
 ])
 def test_errors_quote_the_formula_with_a_hint_that_fits(renderer, body, hint):
     rendered = render(renderer, body + "\n")
@@ -137,3 +136,23 @@ def test_a_display_error_box_shows_the_source_and_the_message(renderer):
     box = find_one(root_of(rendered), "div", cls="math-error")
     assert "\\frac{a}{" in text_of(find_one(box, "pre"))
     assert text_of(find_one(box, "p", cls="math-error__message")).startswith("math error: Unexpected end of input")
+
+
+def test_an_environment_that_needs_display_mode_gets_it_even_inline(renderer):
+    rendered = render(renderer, "- $$\\begin{align*} a &= b \\end{align*}$$ in a list item.\n")
+    assert rendered.diagnostics == (), messages(rendered)
+    [math] = list(root_of(rendered).iter(M + "math"))
+    assert math.get("display") == "block"
+
+
+@pytest.mark.parametrize("tex", [r"t_\max - t_\min", r"Q^\vec{\mu}_i", r"\text{style_fwd} + \text{a & b}",
+                                 r"\begin{aligned} a &= \color{green}{b + c} & \\ d &= e \end{aligned}",
+                                 r"\newcommand{\R}{\mathbb{R}} \R^n"])
+def test_what_mathjax_accepts_and_katex_refuses_is_read_as_mathjax_reads_it(renderer, tex):
+    rendered = render(renderer, f"$$\n{tex}\n$$\n")
+    assert rendered.diagnostics == (), messages(rendered)
+    [math] = list(root_of(rendered).iter(M + "math"))
+    text = "".join(math.itertext()).replace("\xa0", " ")
+    assert "&" not in text.replace("a & b", "")  # no column separator left as text
+    if "style_fwd" in tex:
+        assert "style_fwd" in text

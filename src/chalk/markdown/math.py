@@ -36,7 +36,7 @@ from markdown.inlinepatterns import InlineProcessor
 from ..errors import Diagnostic, Severity, error, warning
 from .context import DocumentContext
 from .katex import KatexEngine, MathError
-from .mathtex import LABEL_NAME, equation_anchor, hint_for, number_rows, only_reference, prepare
+from .mathtex import equation_anchor, hint_for, mathjax_compatible, number_rows, only_reference, prepare
 
 __all__ = ["MathError", "MathExtension", "MathFence", "equation_anchor", "tex_to_mathml"]
 
@@ -111,7 +111,7 @@ class _Converter:
             self._report(error(f"math: \\label{{{name}}}: a label is letters, digits, '-', '_', '.' or ':'",
                                self.context.path, line, hint="e.g. \\label{vae-loss}, referenced as [@eq:vae-loss]"))
         try:
-            mathml = self.engine.render(prepared.tex, display)
+            mathml, display = self._render(prepared.tex, display)
         except MathError as exc:
             self._report(error(f"math: cannot convert {shown}: {exc.reason}", self.context.path, line,
                                hint=hint_for(exc.reason, tex)), recoverable=True)
@@ -121,6 +121,26 @@ class _Converter:
             return f'<span class="math-inline">{numbered.mathml}</span>'
         whole = None if numbered.numbered_rows else (label or numbered.whole_label)
         return display_html(numbered.mathml, whole, element)
+
+    def _render(self, tex: str, display: bool) -> tuple[str, bool]:
+        """KaTeX's MathML; what KaTeX refuses but MathJax accepts is retried as MathJax reads it
+        (see :func:`mathtex.mathjax_compatible`), and an environment that needs display mode gets it.
+        Raises the first :class:`MathError` if nothing works."""
+        first: MathError | None = None
+        for _ in range(4):
+            try:
+                return self.engine.render(tex, display), display
+            except MathError as exc:
+                first = first or exc
+                if "only in display mode" in exc.reason and not display:
+                    display = True
+                    continue
+                fixed = mathjax_compatible(exc.reason, tex)
+                if fixed is None:
+                    break
+                tex = fixed
+        assert first is not None
+        raise first
 
     def _report(self, diagnostic: Diagnostic, recoverable: bool = False) -> None:
         if recoverable:  # the page can be shown with the error box: chalk serve keeps serving it
@@ -151,13 +171,9 @@ class _InlineMath(InlineProcessor):
         own_lines = _on_lines_of_its_own(data, m.start(0), m.end(0))
         display = own_lines if self.display is None else self.display
         shown = m.group(0).strip()
-        if display:
-            element = "span"
-            html = self.convert(tex, True, shown, element=element)
-            if not own_lines:
-                html = html.replace('class="math-display', 'class="math-display math-display--in-text', 1)
-        else:
-            html = self.convert(tex, False, shown)
+        html = self.convert(tex, display, shown, element="span")
+        if not own_lines:
+            html = html.replace('class="math-display', 'class="math-display math-display--in-text', 1)
         return self.md.htmlStash.store(html), m.start(0), m.end(0)
 
 

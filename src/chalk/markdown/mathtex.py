@@ -252,6 +252,35 @@ def _fill(cell: etree.Element) -> None:
         cell.set("id", equation_anchor(label))
 
 
+_REDEFINE = re.compile(r"\\newcommand\{(\\[A-Za-z]+)\} attempting to redefine")
+_NO_ARGUMENTS = re.compile(r"Got function '(\\[A-Za-z]+)' with no arguments as (?:superscript|subscript)")
+_TEXT_GROUP = re.compile(r"(\\(?:text|textrm|textit|textbf|textsf|texttt|mbox|hbox)\s*\{)([^{}]*)\}")
+_TEXT_SPECIAL = re.compile(r"(?<!\\)([_&#%])")
+_COLOR_ARGUMENT = re.compile(r"\\color\s*(\{[^{}]*\})\s*\{")
+
+
+def mathjax_compatible(reason: str, tex: str) -> str | None:
+    """TeX that MathJax accepts and KaTeX refuses, rewritten to what MathJax shows; None if nothing fits.
+
+    ``\\newcommand`` of a command KaTeX already has redefines it (MathJax does); ``x_\\max`` and
+    ``Q^\\vec{\\mu}`` get braces; ``_ & # %`` inside ``\\text{…}`` are literal; ``\\color{red}{x}``
+    colours its argument (MathJax 2).
+    """
+    redefined = _REDEFINE.search(reason)
+    if redefined:
+        return tex.replace("\\newcommand{" + redefined.group(1) + "}", "\\renewcommand{" + redefined.group(1) + "}")
+    bare = _NO_ARGUMENTS.search(reason)
+    if bare:
+        pattern = re.compile(r"([_^])\s*(" + re.escape(bare.group(1)) + r"(?![A-Za-z])(?:\s*\{[^{}]*\})*)")
+        fixed = pattern.sub(r"\1{\2}", tex)
+        return fixed if fixed != tex else None
+    texts = _TEXT_GROUP.sub(lambda m: m.group(1) + _TEXT_SPECIAL.sub(r"\\\1", m.group(2)) + "}", tex)
+    if texts != tex:
+        return texts
+    colored = _COLOR_ARGUMENT.sub(r"\\textcolor\1{", tex)
+    return colored if colored != tex else None
+
+
 def hint_for(reason: str, tex: str) -> str:
     """A hint that fits KaTeX's message."""
     undefined = _UNDEFINED.search(reason)
