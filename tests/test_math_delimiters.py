@@ -179,3 +179,10 @@ def test_math_in_code_and_link_targets_is_left_alone(renderer):
     rendered = render(renderer, body)
     assert len(maths(rendered)) == 1
     assert find_one(root_of(rendered), "a").get("href") == "https://example.org/$e$"
+
+
+def test_a_dollar_inside_braces_does_not_close_the_formula(renderer):  # as MathJax matches braces
+    rendered = render(renderer, "Let $F = \\{f : \\text{$f$ is smooth}\\}$ be given, and $g$.\n")
+    assert rendered.diagnostics == (), messages(rendered)
+    assert len(maths(rendered)) == 2
+    assert text_of(find_one(root_of(rendered), "p")).endswith("be given, and g.")

@@ -167,14 +167,44 @@ class _InlineMath(InlineProcessor):
     def handleMatch(self, m: re.Match[str], data: str) -> tuple[Any, int | None, int | None]:  # noqa: N802
         if _IN_LINK_TARGET.search(data[:m.start(0)]):
             return None, None, None  # inside a link target or an HTML attribute: not math
-        tex = m.group(1)
-        own_lines = _on_lines_of_its_own(data, m.start(0), m.end(0))
+        tex, end = m.group(1), m.end(0)
+        if _depth(tex) > 0 and m.group(0).startswith("$"):  # $\text{$f$ is…}$: the closing $ is after the braces
+            end = _balanced_close(data, m.start(1), "$$" if m.group(0).startswith("$$") else "$")
+            if end < 0:
+                end = m.end(0)
+            else:
+                tex = data[m.start(1):end - (2 if m.group(0).startswith("$$") else 1)]
+        own_lines = _on_lines_of_its_own(data, m.start(0), end)
         display = own_lines if self.display is None else self.display
-        shown = m.group(0).strip()
+        shown = data[m.start(0):end].strip()
         html = self.convert(tex, display, shown, element="span")
         if not own_lines:
             html = html.replace('class="math-display', 'class="math-display math-display--in-text', 1)
-        return self.md.htmlStash.store(html), m.start(0), m.end(0)
+        return self.md.htmlStash.store(html), m.start(0), end
+
+
+def _depth(tex: str) -> int:
+    """Unescaped ``{`` minus unescaped ``}``."""
+    plain = re.sub(r"\\.", "", tex)
+    return plain.count("{") - plain.count("}")
+
+
+def _balanced_close(data: str, start: int, closer: str) -> int:
+    """The end of the first ``closer`` after ``start`` outside braces (MathJax matches braces), or -1."""
+    depth, index = 0, start
+    while index < len(data):
+        char = data[index]
+        if char == "\\":
+            index += 2
+            continue
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+        elif depth == 0 and data.startswith(closer, index) and not data[index - 1].isspace():
+            return index + len(closer)
+        index += 1
+    return -1
 
 
 class _ProseReference(InlineProcessor):
