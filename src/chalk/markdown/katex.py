@@ -4,7 +4,8 @@ KaTeX's own code (``vendor/katex/katex.min.js``, the npm package's ``dist`` file
 runs in QuickJS (the ``quickjs-ng`` wheel, no Node.js) with ``output: "mathml"``, so
 every command and environment KaTeX documents works, and pages need no JavaScript and
 no web font. The ``<math>`` element is all that is kept (KaTeX's wrapper span and its
-TeX annotation are dropped).
+TeX annotation are dropped), with ``\\mathbf``/``\\mathbb``/``\\mathcal``… letters as the
+Unicode letters every browser draws (see :mod:`.mathcore`).
 
 A :class:`KatexEngine` loads KaTeX on first use (about 50 ms), renders one formula in
 well under a millisecond to a few milliseconds, and remembers what it rendered
@@ -23,6 +24,8 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from .mathcore import aligned_cells, unicode_variants
 
 KATEX_VERSION = "0.19.1"
 KATEX_JS = Path(__file__).resolve().parent.parent / "vendor" / "katex" / "katex.min.js"
@@ -147,7 +150,7 @@ def clean_mathml(html: str) -> str:
     if stripped:
         body = stripped.group(2)
         mathml = f"{stripped.group(1)}{body}</math>"
-    return mathml.replace('class ="', 'class="')
+    return aligned_cells(unicode_variants(mathml.replace('class ="', 'class="')))
 
 
 def _plain_reason(message: str) -> str:

@@ -177,6 +177,7 @@ def number_rows(mathml: str, prepared: Prepared, outer: str | None = None) -> Nu
             elif kind == "L":
                 whole = whole or prepared.labels[index]
         _split_markers(element, parents[element], prepared)
+    _pad_rows(root)
     for row in root.iter("mtr"):
         cell = _number_cell(row)
         if cell is not None:
@@ -213,6 +214,27 @@ def _mtext(text: str, attrib: dict[str, str]) -> etree.Element:
     return piece
 
 
+def _pad_rows(root: etree.Element) -> None:
+    """KaTeX gives a ``\\nonumber`` row no glue and no number cell, so its cells would sit one
+    column to the left of the numbered rows' cells: give it empty ones; and count the glue
+    column in ``columnalign``."""
+    for table in root.iter("mtable"):
+        rows = table.findall("mtr")
+        if not any(_number_cell(row) is not None and "mtr-glue" in (row[0].get("class") or "") for row in rows):
+            continue
+        aligns = (table.get("columnalign") or "center").split()
+        content = max(len(row) for row in rows) - 3
+        if content > 0:  # KaTeX's columnalign counts the formula's columns only, not the glue before them
+            table.set("columnalign", " ".join(["left", *(aligns[min(i, len(aligns) - 1)] for i in range(content)),
+                                               "left", "left"]))
+        for row in rows:
+            if len(row) and "mtr-glue" in (row[0].get("class") or ""):
+                continue
+            row.insert(0, etree.Element("mtd", {"class": "mtr-glue"}))
+            row.append(etree.Element("mtd", {"class": "mtr-glue"}))
+            row.append(etree.Element("mtd", {"class": "mml-eqn-num math-eqno--none"}))
+
+
 def _row_of(element: etree.Element, parents: dict[etree.Element, etree.Element]) -> etree.Element | None:
     """The nearest enclosing row that has a number cell (rows of an inner ``aligned`` have none)."""
     node = parents.get(element)
@@ -241,7 +263,7 @@ def _fill(cell: etree.Element) -> None:
     tagged = cell.attrib.pop("data-tagtext", None)
     if tagged is not None:
         etree.SubElement(cell, "mtext").text = tagged
-    if "mml-eqn-num" in (cell.get("class") or "") and tagged is None:
+    if "mml-eqn-num" in (cell.get("class") or "") and tagged is None and "math-eqno--none" not in cell.get("class", ""):
         if len(cell) == 0:  # KaTeX's empty automatic-number cell: a slot chalk numbers
             etree.SubElement(cell, "mtext", {"class": "math-eqno", "data-eq": label})
     elif label:  # a \tag cell: its text is the number
