@@ -53,11 +53,13 @@ def main() -> None:
     parser.add_argument("folder", type=Path)
     parser.add_argument("--glob", default="*.md*")
     parser.add_argument("--show", type=int, default=20, help="messages to print in full")
+    parser.add_argument("--macro", action="append", default=[], metavar="NAME=TEX",
+                        help="a site-wide macro, as site.yaml's math_macros (repeatable)")
     args = parser.parse_args()
 
     from chalk.markdown import MarkdownRenderer
 
-    renderer = MarkdownRenderer()
+    renderer = MarkdownRenderer(math_macros=dict(item.split("=", 1) for item in args.macro))
     files = sorted(p for p in args.folder.rglob(args.glob) if p.is_file())
     totals = collections.Counter()
     reasons: collections.Counter[str] = collections.Counter()

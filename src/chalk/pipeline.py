@@ -14,7 +14,7 @@ from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Iterator
 
 from .assets import PYGMENTS_CSS, content_hash, pygments_css, static_files
 from .cache import CACHE_DIR, BuildState, load_state, save_state
@@ -24,7 +24,7 @@ from .content import Source, discover, read_source
 from .model.drawings import Drawing, find_drawings
 from .glossary import Glossary, load_glossary
 from .errors import BuildError, Diagnostic, Diagnostics, Severity
-from .markdown import MarkdownRenderer, Rendered
+from .markdown import MarkdownRenderer, Rendered, settings_key_for
 from .model import ContentMemo, Site, build_site
 from .output import WriteStats, check_output_dir, write_site
 from .report import BuildSummary, SlotNote
@@ -103,13 +103,12 @@ class BuildResult:
 PARALLEL_MIN_PER_JOB = 8  # fewer texts than this per worker are rendered in-process
 
 
-def _render_in_worker(work: tuple[str, str, int, Glossary | None]) -> Rendered:
+def _render_in_worker(work: tuple[str, str, int, Glossary | None, dict[str, Any]]) -> Rendered:
     """Runs in a worker process; each worker keeps one renderer (process-local, built on first use)."""
     global _WORKER_RENDERER
-    body, rel, line, glossary = work
-    key = glossary.settings_key() if glossary is not None else ""
-    if _WORKER_RENDERER is None or _WORKER_RENDERER.settings_key() != key:
-        _WORKER_RENDERER = MarkdownRenderer(glossary)
+    body, rel, line, glossary, macros = work
+    if _WORKER_RENDERER is None or _WORKER_RENDERER.settings_key() != settings_key_for(glossary, macros):
+        _WORKER_RENDERER = MarkdownRenderer(glossary, macros)
     return _WORKER_RENDERER.render(body, rel, line)
 
 
@@ -132,6 +131,7 @@ class Builder:
         self._sources: dict[Path, tuple[tuple[int, int], Source | None, list[Diagnostic]]] = {}
         self._rendered: dict[str, tuple[int, str, str, Rendered]] = {}  # rel -> (line, body, key, result)
         self.glossary: Glossary | None = None
+        self.math_macros: dict[str, Any] = {}
         self.memo = RenderMemo() if incremental else None
         self.check_memo = CheckMemo() if incremental else None
         self.content_memo = ContentMemo() if incremental else None  # in memory only, not persisted
@@ -150,7 +150,7 @@ class Builder:
             config = with_base_url(config, self.options.base_url)
         with timings.stage("content"):
             sources = self.load_sources(config, diagnostics)
-            self.use_glossary(load_glossary(config, diagnostics))
+            self.use_glossary(load_glossary(config, diagnostics), config.math_macros)
         with timings.stage("markdown"):
             rendered = self.render_sources(sources, diagnostics)
         diagnostics.raise_if_errors(self.options.preview)
@@ -161,12 +161,12 @@ class Builder:
         texts = {source.rel: SourceText(source.body, source.body_line) for source, _ in rendered}
         return Loaded(config, site, diagnostics, timings, texts)
 
-    def use_glossary(self, glossary: Glossary | None) -> None:
-        """Render Markdown with this glossary from now on (a changed glossary is a changed setting)."""
-        key = glossary.settings_key() if glossary is not None else ""
-        if key != self.renderer.settings_key():
-            self.renderer = MarkdownRenderer(glossary)
-        self.glossary = glossary
+    def use_glossary(self, glossary: Glossary | None, math_macros: dict[str, Any] | None = None) -> None:
+        """Render Markdown with this glossary and site.yaml's math_macros from now on (a changed
+        glossary or macro is a changed setting)."""
+        if settings_key_for(glossary, math_macros) != self.renderer.settings_key():
+            self.renderer = MarkdownRenderer(glossary, math_macros)
+        self.glossary, self.math_macros = glossary, dict(math_macros or {})
 
     def load_sources(self, config: Config, diagnostics: Diagnostics) -> list[Source]:
         sources, seen = [], {}
@@ -210,7 +210,7 @@ class Builder:
         jobs = min(jobs, len(sources) // PARALLEL_MIN_PER_JOB) if jobs > 1 else 1
         if jobs <= 1:
             return {s.rel: self.renderer.render(s.body, s.rel, s.body_line) for s in sources}
-        work = [(s.body, s.rel, s.body_line, self.glossary) for s in sources]
+        work = [(s.body, s.rel, s.body_line, self.glossary, self.math_macros) for s in sources]
         context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
         with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
             rendered = list(pool.map(_render_in_worker, work, chunksize=max(1, len(work) // (jobs * 8))))

@@ -41,10 +41,11 @@ _XMLNS = ' xmlns="http://www.w3.org/1998/Math/MathML"'
 
 # One function per document: ``macros`` persists \newcommand & co. across its formulas.
 _GLUE = """
+var chalkBase = {};  // site.yaml's math_macros
 var chalkMacros = {};
 // Writers are trusted as with raw HTML, but no javascript: (or other scheme) link gets through.
 function chalkTrust(context) { return !context.protocol || ["http", "https", "mailto", "_relative"].indexOf(context.protocol) >= 0; }
-function chalkBegin() { chalkMacros = {}; return ""; }
+function chalkBegin() { chalkMacros = Object.assign({}, chalkBase); return ""; }
 function chalkRender(tex, display) {
   try {
     return JSON.stringify({html: katex.renderToString(tex, {
@@ -55,6 +56,16 @@ function chalkRender(tex, display) {
   }
 }
 """
+
+
+def katex_macros(found: dict[str, object]) -> dict[str, str]:
+    """site.yaml's ``math_macros`` (MathJax's ``TeX.Macros`` form too) as KaTeX's ``macros``:
+    ``{R: "\\mathbb{R}", mat: ["\\mathbb{#1}", 1]}`` -> ``{"\\R": "\\mathbb{R}", "\\mat": "\\mathbb{#1}"}``."""
+    macros = {}
+    for name, definition in found.items():
+        text = definition[0] if isinstance(definition, list) else definition
+        macros["\\" + str(name).lstrip("\\")] = str(text)
+    return macros
 
 
 class MathError(ValueError):
@@ -73,6 +84,7 @@ class EngineUnavailable(MathError):
 class KatexEngine:
     """One KaTeX instance; not shared between threads (each renderer owns one)."""
 
+    macros: dict[str, str] = field(default_factory=dict)  # \\name -> TeX, known in every document
     cache_size: int = CACHE_SIZE
     hits: int = 0
     misses: int = 0
@@ -135,6 +147,7 @@ class KatexEngine:
                 context = quickjs.Context()
                 context.eval(KATEX_JS.read_text(encoding="utf-8"))
                 context.eval(_GLUE)
+                context.eval(f"chalkBase = {json.dumps(self.macros)}; chalkBegin();")
             except (ImportError, OSError) as exc:
                 raise EngineUnavailable(f"the math engine cannot start ({exc})") from None
             self._contexts[threading.get_ident()] = context

@@ -26,7 +26,7 @@ from .codeblocks import CodeBlockExtension
 from .context import DocumentContext
 from .diagrams import DiagramSlot, parse_slot, slot_html
 from .glossary import GlossaryExtension
-from .katex import KatexEngine
+from .katex import KatexEngine, katex_macros
 from .math import MathExtension, MathFence
 from .sidenotes import SidenoteExtension
 from .text import WORDS_PER_MINUTE, count_words, reading_text, summarize
@@ -119,11 +119,12 @@ class _SlotCollector:
 class MarkdownRenderer:
     """A reusable Markdown converter (building one costs milliseconds; reuse it)."""
 
-    def __init__(self, glossary: Glossary | None = None) -> None:
+    def __init__(self, glossary: Glossary | None = None, math_macros: dict[str, Any] | None = None) -> None:
         self._collector = _SlotCollector()
         self._context = DocumentContext()
         self._glossary = glossary
-        self._math = KatexEngine()  # one per renderer: its QuickJS context and its formula cache
+        self._macros = katex_macros(math_macros or {})
+        self._math = KatexEngine(self._macros)  # one per renderer: its QuickJS context and its formula cache
         configs = {name: dict(values) for name, values in SETTINGS.items()}
         configs["toc"]["slugify"] = slugify_unicode
         configs["pymdownx.superfences"] = {
@@ -139,7 +140,7 @@ class MarkdownRenderer:
     def settings_key(self) -> str:
         """What besides the text and :data:`SETTINGS` shapes this renderer's output (the glossary);
         part of every cache key of rendered Markdown."""
-        return self._glossary.settings_key() if self._glossary is not None else ""
+        return settings_key_for(self._glossary, self._macros)
 
     def render(self, body: str, path: str = "", body_line: int = 1) -> Rendered:
         """Render ``body`` (whose first line is line ``body_line`` of ``path``)."""
@@ -159,6 +160,13 @@ class MarkdownRenderer:
         prose = reading_text(html)
         return Rendered(html, toc, tuple(self._collector.slots), summarize(prose), count_words(prose),
                         tuple(problems), tuple(self._context.terms))
+
+
+def settings_key_for(glossary: Glossary | None, math_macros: dict[str, Any] | None) -> str:
+    """The :meth:`MarkdownRenderer.settings_key` of a renderer made with these settings."""
+    key = glossary.settings_key() if glossary is not None else ""
+    macros = katex_macros(math_macros or {})
+    return key + (f"\nmath_macros {sorted(macros.items())}" if macros else "")
 
 
 def scan_fences(body: str) -> list[Fence]:
