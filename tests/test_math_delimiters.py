@@ -186,3 +186,14 @@ def test_a_dollar_inside_braces_does_not_close_the_formula(renderer):  # as Math
     assert rendered.diagnostics == (), messages(rendered)
     assert len(maths(rendered)) == 2
     assert text_of(find_one(root_of(rendered), "p")).endswith("be given, and g.")
+
+
+@pytest.mark.parametrize("prose, text", [("See \\[sic\\] and a\\[0\\].", "See [sic] and a[0]."),
+                                         ("As \\(see above\\) shows.", "As (see above) shows.")])
+def test_escaped_brackets_in_prose_stay_brackets(renderer, prose, text):
+    rendered = render(renderer, prose + "\n")
+    assert maths(rendered) == [] and text_of(find_one(root_of(rendered), "p")) == text
+
+
+def test_a_lone_symbol_in_parenthesis_delimiters_is_math(renderer):
+    assert len(maths(render(renderer, "For \\(x\\) and \\(n_1\\).\n"))) == 2

@@ -168,6 +168,8 @@ class _InlineMath(InlineProcessor):
         if _IN_LINK_TARGET.search(data[:m.start(0)]):
             return None, None, None  # inside a link target or an HTML attribute: not math
         tex, end = m.group(1), m.end(0)
+        if m.group(0)[:2] in ("\\(", "\\[") and not _looks_like_tex(tex, m.group(0)[1]):
+            return None, None, None  # "\[sic\]", "a\[0\]", "\(see above\)": Markdown's escaped brackets
         if _depth(tex) > 0 and m.group(0).startswith("$"):  # $\text{$f$ is…}$: the closing $ is after the braces
             end = _balanced_close(data, m.start(1), "$$" if m.group(0).startswith("$$") else "$")
             if end < 0:
@@ -181,6 +183,15 @@ class _InlineMath(InlineProcessor):
         if not own_lines:
             html = html.replace('class="math-display', 'class="math-display math-display--in-text', 1)
         return self.md.htmlStash.store(html), m.start(0), end
+
+
+_TEX_SIGNS = re.compile(r"[\\^_=+\-*/<>{}|]")
+
+
+def _looks_like_tex(tex: str, bracket: str) -> bool:
+    """Whether a single-backslash ``\\(…\\)``/``\\[…\\]`` holds math rather than escaped brackets:
+    TeX signs, or (in parentheses) a lone symbol such as ``\\(x\\)``."""
+    return bool(_TEX_SIGNS.search(tex)) or (bracket == "(" and bool(re.fullmatch(r"\s*[A-Za-z]\w?\s*", tex)))
 
 
 def _depth(tex: str) -> int:
