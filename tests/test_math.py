@@ -1,4 +1,6 @@
-"""Math at build time (chalk.mathml): $...$, $$...$$ and ```math fences become MathML."""
+"""Math at build time (KaTeX in QuickJS): $...$, $$...$$ and ```math fences become MathML.
+
+More in test_math_katex.py (KaTeX's supported list), test_math_delimiters.py and test_math_numbers.py."""
 
 from __future__ import annotations
 
@@ -27,13 +29,15 @@ def messages(rendered: Rendered) -> list[str]:
 # --------------------------------------------------------------------------- conversion
 
 def test_tex_to_mathml_is_plain_html_mathml():
-    mathml = tex_to_mathml(r"\frac{a}{b} & c", display=True)
+    mathml = tex_to_mathml(r"\frac{a}{b} < c \& d", display=True)
     assert mathml.startswith('<math display="block">') and "xmlns" not in mathml
-    assert "<mfrac>" in mathml and "&amp;" in mathml and "& " not in mathml
+    assert "<mfrac>" in mathml and "&lt;" in mathml and "&amp;" in mathml and "& " not in mathml
+    assert "annotation" not in mathml and "semantics" not in mathml  # no TeX copy in the page
 
 
-@pytest.mark.parametrize("tex, reason", [(r"\frac{a}{", "no available tokens"), ("x^", "missing"),
-                                         (r"\foo{x}", r"unknown command \foo")])
+@pytest.mark.parametrize("tex, reason", [(r"\frac{a}{", "Unexpected end of input"),
+                                         ("x^", "Expected group after '^'"),
+                                         (r"\foo{x}", r"Undefined control sequence: \foo")])
 def test_tex_to_mathml_refuses_what_it_cannot_convert(tex, reason):
     with pytest.raises(MathError) as info:
         tex_to_mathml(tex)
@@ -45,7 +49,7 @@ def test_tex_to_mathml_refuses_what_it_cannot_convert(tex, reason):
 def test_inline_math_becomes_inline_mathml(renderer):
     rendered = render(renderer, "The loss $\\mathcal{L}(x) = x^2$ is small.\n")
     [math] = maths(rendered)
-    assert math.get("display") == "inline"
+    assert math.get("display") is None  # MathML's default: inline
     assert find_all(math, "{http://www.w3.org/1998/Math/MathML}msup")
     paragraph = find_one(root_of(rendered), "p")
     assert text_of(paragraph).startswith("The loss") and text_of(paragraph).endswith("is small.")
@@ -106,10 +110,10 @@ def test_math_in_nested_lists_and_links(renderer):
     assert list(link.iter(MATH))
 
 
-def test_inline_display_dollars_inside_a_paragraph(renderer):
+def test_double_dollars_inside_a_sentence_are_inline(renderer):  # kramdown's rule
     rendered = render(renderer, "Before $$a + b$$ after.\n")
     [math] = maths(rendered)
-    assert math.get("display") == "block"
+    assert math.get("display") is None
     assert text_of(find_one(root_of(rendered), "p")).startswith("Before")
 
 
@@ -125,9 +129,11 @@ def test_display_math_block(renderer):
     assert [text_of(p) for p in find_all(root, "p")] == ["Text.", "More."]
 
 
-def test_display_math_over_a_blank_line_and_on_one_line(renderer):
+def test_display_math_never_crosses_a_blank_line(renderer):
     rendered = render(renderer, "$$ a = b $$\n\n$$\na\n\n= b\n$$\n")
-    assert len(find_all(root_of(rendered), "div", cls="math-display")) == 2
+    assert len(find_all(root_of(rendered), "div", cls="math-display")) == 1
+    assert messages(rendered) == [f"{PATH}:3: warning: math: $$ is not closed in its paragraph, shown as text "
+                                  "(a formula cannot span a blank line: remove the blank lines inside it)"]
 
 
 def test_math_fence(renderer):
@@ -154,27 +160,29 @@ def test_labelled_equations_are_numbered_in_document_order(renderer):
 def test_bad_inline_formula_is_an_error_at_its_line(renderer):
     body = "Intro.\n\nFine $x$ here.\n\nBroken $\\frac{1}{$ here.\n"
     assert messages(render(renderer, body, body_line=7)) == [
-        f"{PATH}:11: math: cannot convert $\\frac{{1}}{{$: no available tokens "
-        "(check the LaTeX; write \\$ for a literal dollar sign)"]
+        f"{PATH}:11: math: cannot convert $\\frac{{1}}{{$: Unexpected end of input in a macro argument, "
+        "expected '}' (a brace, \\left…\\right or \\begin…\\end pair is not closed or not opened)"]
 
 
 def test_bad_display_formula_and_fence_are_errors_at_their_lines(renderer):
     body = "A.\n\n$$\nx^\n$$\n\nB.\n\n```math\n\\frac{a}{\n```\n"
     found = messages(render(renderer, body, body_line=3))
     assert len(found) == 2
-    assert found[0].startswith(f"{PATH}:6: math: cannot convert $$x^$$: missing")
-    assert found[1].startswith(f"{PATH}:12: math: cannot convert \\frac{{a}}{{: no available tokens")
+    assert found[0].startswith(f"{PATH}:5: math: cannot convert $$\nx^\n$$: Expected group after '^'")
+    assert found[1].startswith(f"{PATH}:12: math: cannot convert \\frac{{a}}{{: Unexpected end of input")
 
 
 def test_unknown_command_is_an_error_quoting_the_formula(renderer):
     [message] = messages(render(renderer, "Line one.\nUses $\\foo{x}$.\n"))
-    assert message.startswith(f"{PATH}:2: math: cannot convert $\\foo{{x}}$: unknown command \\foo")
+    assert message.startswith(f"{PATH}:2: math: cannot convert $\\foo{{x}}$: Undefined control sequence: \\foo")
+    assert "\\foo is not a command KaTeX knows" in message and "literal dollar" not in message
 
 
-def test_latex_label_gets_a_hint_and_bad_labels_are_errors(renderer):
-    found = messages(render(renderer, "$$ x \\label{eq:a} $$\n\n$$ y $$ {#vae}\n"))
-    assert any("unknown command \\label" in m and "{#eq:name}" in m for m in found)
-    assert any(m.startswith(f"{PATH}:3: math: equation label 'vae' must look like eq:name") for m in found)
+def test_latex_label_labels_and_bad_labels_are_errors(renderer):
+    rendered = render(renderer, "$$ x \\label{eq:a} $$\n\n$$ y $$ {#vae}\n\nSee [@eq:a].\n")
+    assert messages(rendered) == [f"{PATH}:3: math: equation label 'vae' must look like eq:name "
+                                  "(e.g. $$ ... $$ {#eq:vae-loss})"]
+    assert find_one(root_of(rendered), "div", cls="math-display--numbered").get("id") == "eq-a"
 
 
 def test_a_label_used_twice_is_an_error(renderer):

@@ -54,7 +54,7 @@ def quick_salt() -> str:
     code = sorted((path.relative_to(Path(__file__).parent).as_posix(), path.stat().st_mtime_ns, path.stat().st_size)
                   for path in sorted(Path(__file__).parent.rglob("*.[pj][ys]")))
     parts = [f"schema {SCHEMA}", f"chalk {__version__}", repr(code)]
-    parts += [f"{name} {_version(name)}" for name in ("markdown", "pymdown-extensions", "pygments", "jinja2", "latex2mathml")]
+    parts += [f"{name} {_version(name)}" for name in ("markdown", "pymdown-extensions", "pygments", "jinja2", "quickjs-ng")]
     return "\n".join(parts)
 
 

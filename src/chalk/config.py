@@ -8,6 +8,7 @@ the same keys). All problems are collected before the build stops.
 from __future__ import annotations
 
 import dataclasses
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -50,6 +51,7 @@ class Config:
     series: dict[str, Any] = field(default_factory=dict)  # slug -> {title, description}; see chalk.series
     bibliography: str | list[str] | None = None  # BibTeX file(s), relative to the site; see chalk.references
     citation_style: str | None = None  # a CSL style name or .csl file; see chalk.citeformat
+    math_macros: dict[str, Any] = field(default_factory=dict)  # \\name -> TeX, for every formula; see chalk.markdown.katex
 
     @property
     def base_path(self) -> str:
@@ -139,6 +141,16 @@ def _check_series(value: dict) -> str | None:
     return None
 
 
+def _check_macros(value: dict) -> str | None:
+    for name, definition in value.items():
+        if not re.fullmatch(r"\\?[A-Za-z]+", str(name)):
+            return f"command names like \\R or R, got {name!r}"
+        if not (isinstance(definition, str) or (isinstance(definition, list) and definition
+                                                  and isinstance(definition[0], str))):
+            return "a mapping of command -> TeX, like {R: '\\mathbb{R}', mat: ['\\mathbb{#1}', 1]}"
+    return None
+
+
 OPTIONS: tuple[Option, ...] = (
     Option("title", str, "The site's name, shown in the header, feed and <title>.", required=True),
     Option("base_url", str, "Absolute URL the site is served from; may contain a path (https://example.org/blog/).",
@@ -163,6 +175,8 @@ OPTIONS: tuple[Option, ...] = (
            check=_check_bibliography),
     Option("citation_style", str, "CSL style of citations and references: a style name like apa, ieee or nature, "
            "or a .csl file (default: chicago-author-date)."),
+    Option("math_macros", dict, "TeX macros every formula knows, as MathJax's TeX.Macros: name -> definition "
+           "(`R: \\mathbb{R}`, or `mat: ['\\mathbb{#1}', 1]` with arguments)", check=_check_macros),
     Option("search", bool, "Full-text search with Pagefind: a search box in the header and an index built after "
            "each build (default: false; needs `pip install chalk-ssg[search]`)."),
 )

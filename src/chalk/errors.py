@@ -27,6 +27,9 @@ class Diagnostic:
     line: int | None = None
     hint: str = ""
     severity: Severity = Severity.ERROR
+    #: The page can still be shown with the problem marked (a formula in an error box):
+    #: ``chalk build`` fails, ``chalk serve`` serves the page and lists the error.
+    recoverable: bool = False
 
     @property
     def is_error(self) -> bool:
@@ -74,8 +77,9 @@ class Diagnostics:
     def warnings(self) -> list[Diagnostic]:
         return [d for d in self.items if not d.is_error]
 
-    def raise_if_errors(self) -> None:
-        if self.errors:
+    def raise_if_errors(self, allow_recoverable: bool = False) -> None:
+        """Raise :class:`BuildError` if there are errors (with ``allow_recoverable``: unrecoverable ones)."""
+        if any(not (allow_recoverable and d.recoverable) for d in self.errors):
             raise BuildError(self.items)
 
 

@@ -14,7 +14,7 @@ from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Iterator
 
 from .assets import PYGMENTS_CSS, content_hash, pygments_css, static_files
 from .cache import CACHE_DIR, BuildState, load_state, save_state
@@ -24,7 +24,7 @@ from .content import Source, discover, read_source, unused_files_warning
 from .model.drawings import Drawing, find_drawings
 from .glossary import Glossary, load_glossary
 from .errors import BuildError, Diagnostic, Diagnostics, Severity
-from .markdown import MarkdownRenderer, Rendered
+from .markdown import MarkdownRenderer, Rendered, settings_key_for
 from .model import ContentMemo, Site, build_site
 from .output import WriteStats, check_output_dir, write_site
 from .references import CitationStage
@@ -48,6 +48,7 @@ class BuildOptions:
     jobs: int | None = None  # worker processes for Markdown; None = one per CPU core, 1 = in-process
     search: bool = True  # build the Pagefind index when site.yaml asks for search (chalk check does not)
     keep_going: bool = False  # chalk check: after content errors, go on with everything that loaded
+    preview: bool = False  # chalk serve: pages with recoverable errors (a formula in an error box) still render
 
 
 @dataclass
@@ -104,13 +105,12 @@ class BuildResult:
 PARALLEL_MIN_PER_JOB = 8  # fewer texts than this per worker are rendered in-process
 
 
-def _render_in_worker(work: tuple[str, str, int, Glossary | None]) -> Rendered:
+def _render_in_worker(work: tuple[str, str, int, Glossary | None, dict[str, Any]]) -> Rendered:
     """Runs in a worker process; each worker keeps one renderer (process-local, built on first use)."""
     global _WORKER_RENDERER
-    body, rel, line, glossary = work
-    key = glossary.settings_key() if glossary is not None else ""
-    if _WORKER_RENDERER is None or _WORKER_RENDERER.settings_key() != key:
-        _WORKER_RENDERER = MarkdownRenderer(glossary)
+    body, rel, line, glossary, macros = work
+    if _WORKER_RENDERER is None or _WORKER_RENDERER.settings_key() != settings_key_for(glossary, macros):
+        _WORKER_RENDERER = MarkdownRenderer(glossary, macros)
     return _WORKER_RENDERER.render(body, rel, line)
 
 
@@ -133,6 +133,7 @@ class Builder:
         self._sources: dict[Path, tuple[tuple[int, int], Source | None, list[Diagnostic]]] = {}
         self._rendered: dict[str, tuple[int, str, str, Rendered]] = {}  # rel -> (line, body, key, result)
         self.glossary: Glossary | None = None
+        self.math_macros: dict[str, Any] = {}
         self.memo = RenderMemo() if incremental else None
         self.check_memo = CheckMemo() if incremental else None
         self.content_memo = ContentMemo() if incremental else None  # in memory only, not persisted
@@ -146,13 +147,13 @@ class Builder:
         diagnostics, timings = Diagnostics(), Timings()
         with timings.stage("config"):
             config = load_config(self.root, diagnostics)
-        diagnostics.raise_if_errors()
+        diagnostics.raise_if_errors(self.options.preview)
         assert config is not None
         if self.options.base_url:
             config = with_base_url(config, self.options.base_url)
         with timings.stage("content"):
             sources = self.load_sources(config, diagnostics)
-            self.use_glossary(load_glossary(config, diagnostics))
+            self.use_glossary(load_glossary(config, diagnostics), config.math_macros)
         with timings.stage("markdown"):
             rendered = self.render_sources(sources, diagnostics)
         with timings.stage("citations"):
@@ -167,14 +168,14 @@ class Builder:
 
     def _stop_if_errors(self, diagnostics: Diagnostics) -> None:
         if not self.options.keep_going:
-            diagnostics.raise_if_errors()
+            diagnostics.raise_if_errors(self.options.preview)
 
-    def use_glossary(self, glossary: Glossary | None) -> None:
-        """Render Markdown with this glossary from now on (a changed glossary is a changed setting)."""
-        key = glossary.settings_key() if glossary is not None else ""
-        if key != self.renderer.settings_key():
-            self.renderer = MarkdownRenderer(glossary)
-        self.glossary = glossary
+    def use_glossary(self, glossary: Glossary | None, math_macros: dict[str, Any] | None = None) -> None:
+        """Render Markdown with this glossary and site.yaml's math_macros from now on (a changed
+        glossary or macro is a changed setting)."""
+        if settings_key_for(glossary, math_macros) != self.renderer.settings_key():
+            self.renderer = MarkdownRenderer(glossary, math_macros)
+        self.glossary, self.math_macros = glossary, dict(math_macros or {})
 
     def load_sources(self, config: Config, diagnostics: Diagnostics) -> list[Source]:
         sources, seen = [], {}
@@ -221,7 +222,7 @@ class Builder:
         jobs = min(jobs, len(sources) // PARALLEL_MIN_PER_JOB) if jobs > 1 else 1
         if jobs <= 1:
             return {s.rel: self.renderer.render(s.body, s.rel, s.body_line) for s in sources}
-        work = [(s.body, s.rel, s.body_line, self.glossary) for s in sources]
+        work = [(s.body, s.rel, s.body_line, self.glossary, self.math_macros) for s in sources]
         context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
         with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
             rendered = list(pool.map(_render_in_worker, work, chunksize=max(1, len(work) // (jobs * 8))))
@@ -249,7 +250,7 @@ class Builder:
         if config.search and self.options.search:
             with loaded.timings.stage("search"):
                 files.update(self._search_index(files, config, diagnostics))
-            diagnostics.raise_if_errors()
+            diagnostics.raise_if_errors(self.options.preview)
         if self.options.check:
             with loaded.timings.stage("check"):
                 found = check_site(loaded.site, files, loaded.texts, slots=False, memo=self.check_memo,
@@ -257,7 +258,7 @@ class Builder:
             diagnostics.extend([dataclasses.replace(d, severity=Severity.WARNING) for d in found])
         if self.options.strict:
             loaded.diagnostics = diagnostics = strict(diagnostics, loaded.site)
-            diagnostics.raise_if_errors()
+            diagnostics.raise_if_errors(self.options.preview)
         return files
 
     def _search_index(self, files: dict[str, bytes | Path], config: Config,
@@ -275,6 +276,7 @@ class Builder:
         loaded = self.load()
         target = output_dir(self.root, loaded.config, self.options)
         files = self.render(loaded, target if str(target) == self._written_to else None)
+        loaded.diagnostics.raise_if_errors()  # even a preview never writes a page with an error box
         with loaded.timings.stage("write"):
             stats = write_site(target, files)
             if self.memo is not None:

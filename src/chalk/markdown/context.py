@@ -8,6 +8,7 @@ stands on, and report their diagnostics into it.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,10 +26,18 @@ class DocumentContext:
     terms: list[str] = field(default_factory=list)  # glossary term slugs marked up, in order
     citations: list[Any] = field(default_factory=list)  # CitationGroup, in order (chalk.markdown.citations)
     _cursor: int = 0
+    _line_starts: list[int] = field(default_factory=list)  # offsets of the body's newlines (for bisect)
 
     def reset(self, path: str, body: str, line_offset: int) -> None:
         self.path, self.body, self.line_offset = path, body, line_offset
         self.diagnostics, self.terms, self.citations, self._cursor = [], [], [], 0
+        self._line_starts = [index for index, char in enumerate(body) if char == "\n"]
+
+    def _line_at(self, position: int) -> int:
+        """The body line (0-based) of a character offset: a math-heavy page asks thousands of times."""
+        if not self._line_starts and "\n" in self.body:  # body set without reset()
+            self._line_starts = [index for index, char in enumerate(self.body) if char == "\n"]
+        return bisect_right(self._line_starts, position - 1)
 
     def line_of(self, needle: str) -> int:
         """The file line of ``needle`` in the body: the next occurrence after the last one found
@@ -39,7 +48,7 @@ class DocumentContext:
         if position < 0:
             return self.line_offset + 1
         self._cursor = position + len(needle)
-        return self.line_offset + 1 + self.body.count("\n", 0, position)
+        return self.line_offset + 1 + self._line_at(position)
 
     def line_of_nth(self, needle: str, n: int) -> int:
         """The file line of the ``n``-th (from 1) occurrence of ``needle``, or of the last one there is."""
@@ -49,4 +58,4 @@ class DocumentContext:
             if position < 0:
                 break
             found = position
-        return self.line_offset + 1 + (self.body.count("\n", 0, found) if found >= 0 else 0)
+        return self.line_offset + 1 + (self._line_at(found) if found >= 0 else 0)

@@ -1,16 +1,23 @@
-"""Math at build time: ``$...$``, ``$$...$$`` and ```` ```math ```` fences -> MathML.
+"""Math at build time: TeX between the delimiters writers use -> MathML (by KaTeX, see :mod:`.katex`).
 
-latex2mathml (pure Python) does the conversion, so pages need no JavaScript and no
-CDN. The Markdown side follows Pandoc's rules for dollars, so prices stay prose:
+Delimiters, as Pandoc, kramdown and MathJax read them:
 
 * ``$x$`` is inline math when the opening ``$`` has a non-space right after it, the
   closing ``$`` has a non-space right before it and is not followed by a digit
-  ("$5 and $10" is text); ``\\$`` is a literal dollar; code spans and blocks are
-  never touched.
-* ``$$...$$`` alone in its paragraph (over one or more lines) is a display equation;
-  ``$$ ... $$ {#eq:name}`` labels it, numbers it and makes it referencable as
-  ``[@eq:name]`` (see :mod:`chalk.xref`). ```` ```math {#eq:name} ```` does the same.
-* A formula that cannot be converted is an error at ``path:line`` quoting it.
+  ("$5 and $10" is text); ``\\$`` is a literal dollar.
+* ``$$…$$`` alone in its paragraph is a display equation; inside a sentence it is inline
+  (kramdown's rule); on lines of its own inside a paragraph it is displayed there.
+* ``\\(…\\)`` is inline and ``\\[…\\]`` display, also spelled ``\\\\(`` and ``\\\\[`` (MathJax's
+  delimiters as Markdown sources often write them).
+* ``\\begin{equation|align|gather|multline|…}…\\end{…}`` standing alone is display math.
+* ```` ```math ```` fences are display equations.
+* No formula crosses a blank line: an opener left open at the end of its paragraph is
+  a warning and stays text. Code spans and code blocks are never math.
+
+``$$ … $$ {#eq:name}`` (and ``\\label{name}`` inside) labels an equation; see
+:mod:`.mathtex` and :mod:`.xref` for numbers, ``\\tag``, ``\\eqref`` and ``[@eq:name]``.
+A formula KaTeX cannot convert is an error at ``path:line`` with KaTeX's message and a
+fitting hint, and the page shows it in a visible error box (``chalk serve`` keeps going).
 """
 
 from __future__ import annotations
@@ -21,80 +28,125 @@ from dataclasses import dataclass
 from html import escape
 from typing import Any
 
-from latex2mathml.converter import convert
 from markdown import Markdown
 from markdown.blockprocessors import BlockProcessor
 from markdown.extensions import Extension
 from markdown.inlinepatterns import InlineProcessor
-from markdown.util import INLINE_PLACEHOLDER_RE, AtomicString
 
-from ..errors import error
+from ..errors import Diagnostic, Severity, error, warning
 from .context import DocumentContext
+from .katex import KatexEngine, MathError
+from .mathtex import equation_anchor, hint_for, mathjax_compatible, number_rows, only_reference, prepare
 
-#: ``$$...$$`` inside a paragraph (display style, no label).
-INLINE_DISPLAY_RE = r"(?<![\\$])\$\$(?!\$)((?:\\.|[^\\$])+?)\$\$"
-#: ``$...$``: no space after the opening dollar, none before the closing one, no digit after it.
-INLINE_MATH_RE = r"(?<![\\$])\$(?![\s$])((?:\\.|[^\\$])+?)(?<!\s)\$(?![\d$])"
-#: A display block, possibly labelled: ``$$ tex $$ {#eq:name}``.
+__all__ = ["MathError", "MathExtension", "MathFence", "equation_anchor", "tex_to_mathml"]
+
+#: Environments that are display math when they stand alone (as MathJax treats them).
+DISPLAY_ENVIRONMENTS = ("equation", "equation*", "align", "align*", "alignat", "alignat*", "gather", "gather*",
+                        "multline", "multline*", "flalign", "flalign*", "eqnarray", "eqnarray*", "CD", "split",
+                        "darray", "dcases", "drcases")
+_ENV = "|".join(re.escape(name) for name in DISPLAY_ENVIRONMENTS)
+_LABEL = r"(?:[ \t]*\{[ \t]*#(?P<label>[^\s}]+)[ \t]*\})?[ \t]*"
+#: A whole block that is one display formula, with an optional ``{#eq:name}`` after it.
 DISPLAY_BLOCK = re.compile(
-    r"^[ ]{0,3}\$\$(?P<tex>.*?)(?<!\\)\$\$[ \t]*(?:\{[ \t]*#(?P<label>[^\s}]+)[ \t]*\})?[ \t]*$", re.S)
-DISPLAY_START = re.compile(r"^[ ]{0,3}\$\$")
-LABEL = re.compile(r"^eq:[A-Za-z0-9][\w.-]*$")
-_ESCAPED = re.compile("\x02(\\d+)\x03")  # Python-Markdown's placeholder for a backslash-escaped character
-_UNKNOWN_COMMAND = re.compile(r">(\\[A-Za-z]+)<")
-_BARE_AMP = re.compile(r"&(?!#x?[0-9A-Fa-f]+;|[A-Za-z][A-Za-z0-9]*;)")
-_XMLNS = ' xmlns="http://www.w3.org/1998/Math/MathML"'
-_WORDS = re.compile(r"(?<=[a-z])(?=[A-Z])")
+    r"^[ ]{0,3}(?:\$\$(?P<dollars>(?:(?!\$\$).)+?)(?<!\\)\$\$"
+    r"|\\\\?\[(?P<brackets>(?:(?!\\\]).)+?)\\\\?\]"
+    rf"|(?P<env>\\begin\{{(?P<name>{_ENV})\}}.*?\\end\{{(?P=name)\}}))" + _LABEL + "$", re.S)
+_OPENERS = re.compile(rf"^[ ]{{0,3}}(\$\$|\\\\?\[|\\begin\{{(?:{_ENV})\}})")
+LABEL = re.compile(r"^eq:[A-Za-z0-9][\w.:-]*$")
+
+#: ``$$…$$`` inside a paragraph (a non-empty formula without ``$$`` in it).
+DOLLARS_RE = r"(?<![\\$])\$\$(?!\$)((?:\\.|[^\\$]|\$(?!\$))+?)(?<!\\)\$\$(?!\$)"
+#: ``\[…\]`` or ``\\[…\\]`` inside a paragraph.
+BRACKETS_RE = r"(?<!\\)\\\\?\[(.+?)\\\\?\]"
+#: ``\(…\)`` or ``\\(…\\)``.
+PARENS_RE = r"(?<!\\)\\\\?\((.+?)\\\\?\)"
+#: ``$…$``: no space after the opening dollar, none before the closing one, no digit after it.
+INLINE_MATH_RE = r"(?<![\\$])\$(?![\s$])((?:\\.|[^\\$])+?)(?<!\s)\$(?![\d$])"
+#: ``\begin{align}…\end{align}`` starting a line inside a paragraph.
+ENVIRONMENT_RE = rf"(?m:^)[ \t]*(\\begin\{{({_ENV})\}}.*?\\end\{{\2\}})"
+#: ``\eqref{x}`` or ``\ref{x}`` in prose, as MathJax reads it.
+PROSE_REF_RE = r"(?<!\\)\\(eqref|ref)\{([^{}\s]+)\}"
+_IN_LINK_TARGET = re.compile(r"\]\([^()\s]*$|<[A-Za-z][\w-]*\s[^<>]*=\s*[\"'][^\"'<>]*$|<https?://[^<>\s]*$")
 
 
-class MathError(ValueError):
-    """latex2mathml could not convert a formula; the message says why."""
+def tex_to_mathml(tex: str, display: bool = False, engine: KatexEngine | None = None) -> str:
+    """A ``<math>`` element for ``tex``; raises :class:`MathError` when KaTeX cannot convert it."""
+    return (engine or KatexEngine()).render(prepare(tex.strip()).tex, display)
 
 
-def equation_anchor(label: str) -> str:
-    """The HTML id of a labelled equation: ``eq:vae-loss`` -> ``eq-vae-loss``."""
-    return label.replace(":", "-", 1)
-
-
-def tex_to_mathml(tex: str, display: bool = False) -> str:
-    """A ``<math>`` element for ``tex``; raises :class:`MathError` when latex2mathml cannot convert it."""
-    try:
-        mathml = convert(tex.strip(), display="block" if display else "inline")
-    except Exception as exc:  # latex2mathml raises its own errors, and IndexError/KeyError on some input
-        reason = str(exc).strip() or " ".join(_WORDS.split(type(exc).__name__.removesuffix("Error"))).lower()
-        raise MathError(reason) from None
-    unknown = _UNKNOWN_COMMAND.search(mathml)
-    if unknown:
-        raise MathError(f"unknown command {unknown.group(1)}")
-    return _BARE_AMP.sub("&amp;", mathml.replace(_XMLNS, "", 1))
-
-
-def display_html(mathml: str, label: str | None) -> str:
+def display_html(mathml: str, label: str | None, element: str = "div") -> str:
     """A display equation block; a labelled one gets an id and an empty number slot filled in by
-    :mod:`chalk.xref` once every equation of the article is known. Wide equations scroll sideways,
-    so the block is focusable (keyboard users can scroll it too)."""
+    :mod:`chalk.markdown.xref` once every equation of the article is known. Wide equations scroll
+    sideways, so the block is focusable (keyboard users can scroll it too)."""
     if not label:
-        return f'<div class="math-display" tabindex="0">{mathml}</div>'
-    return (f'<div class="math-display math-display--numbered" id="{escape(equation_anchor(label))}" tabindex="0">'
-            f'{mathml}<span class="math-display__number" data-eq="{escape(label)}"></span></div>')
+        return f'<{element} class="math-display" tabindex="0">{mathml}</{element}>'
+    return (f'<{element} class="math-display math-display--numbered" id="{escape(equation_anchor(label))}" '
+            f'tabindex="0">{mathml}<span class="math-display__number" data-eq="{escape(label)}"></span></{element}>')
+
+
+def error_html(shown: str, reason: str, display: bool, element: str = "div") -> str:
+    """A visible box in place of a formula that could not be converted."""
+    message = f"math error: {reason}"
+    if display and element == "div":
+        return (f'<div class="math-error math-error--display" role="note"><pre>{escape(shown)}</pre>'
+                f'<p class="math-error__message">{escape(message)}</p></div>')
+    return f'<span class="math-error" role="note" title="{escape(message)}">{escape(shown)}</span>'
 
 
 @dataclass
 class _Converter:
-    """Converts one formula for the current document, reporting failures with their line."""
+    """Converts one formula of the current document, reporting failures with their line."""
 
     context: DocumentContext
+    engine: KatexEngine
 
-    def __call__(self, tex: str, display: bool, shown: str, line: int | None = None) -> str | None:
+    def __call__(self, tex: str, display: bool, shown: str, line: int | None = None,
+                 label: str | None = None, element: str = "div") -> str:
+        """The HTML of one formula: MathML, or an error box (and an error diagnostic)."""
+        line = line if line is not None else self.context.line_of(tex.strip())
+        if not display and (reference := only_reference(tex)) is not None:
+            return f'<a data-xref="{reference[0]}:{escape(reference[1][3:])}"></a>'
+        prepared = prepare(tex.strip())
+        for name in prepared.bad_labels:
+            self._report(error(f"math: \\label{{{name}}}: a label is letters, digits, '-', '_', '.' or ':'",
+                               self.context.path, line, hint="e.g. \\label{vae-loss}, referenced as [@eq:vae-loss]"))
         try:
-            return tex_to_mathml(tex, display)
+            mathml, display = self._render(prepared.tex, display)
         except MathError as exc:
-            hint = ("label an equation with {#eq:name} after its closing $$" if "\\label" in str(exc)
-                    else "check the LaTeX; write \\$ for a literal dollar sign")
-            self.context.diagnostics.append(error(
-                f"math: cannot convert {shown}: {exc}", self.context.path,
-                line if line is not None else self.context.line_of(tex.strip()), hint=hint))
-            return None
+            self._report(error(f"math: cannot convert {shown}: {exc.reason}", self.context.path, line,
+                               hint=hint_for(exc.reason, tex)), recoverable=True)
+            return error_html(shown, exc.reason, display, element)
+        numbered = number_rows(mathml, prepared, label if display else None)
+        if not display:
+            return f'<span class="math-inline">{numbered.mathml}</span>'
+        whole = None if numbered.numbered_rows else (label or numbered.whole_label)
+        return display_html(numbered.mathml, whole, element)
+
+    def _render(self, tex: str, display: bool) -> tuple[str, bool]:
+        """KaTeX's MathML; what KaTeX refuses but MathJax accepts is retried as MathJax reads it
+        (see :func:`mathtex.mathjax_compatible`), and an environment that needs display mode gets it.
+        Raises the first :class:`MathError` if nothing works."""
+        first: MathError | None = None
+        for _ in range(4):
+            try:
+                return self.engine.render(tex, display), display
+            except MathError as exc:
+                first = first or exc
+                if "only in display mode" in exc.reason and not display:
+                    display = True
+                    continue
+                fixed = mathjax_compatible(exc.reason, tex)
+                if fixed is None:
+                    break
+                tex = fixed
+        assert first is not None
+        raise first
+
+    def _report(self, diagnostic: Diagnostic, recoverable: bool = False) -> None:
+        if recoverable:  # the page can be shown with the error box: chalk serve keeps serving it
+            diagnostic = Diagnostic(diagnostic.message, diagnostic.path, diagnostic.line, diagnostic.hint,
+                                    Severity.ERROR, recoverable=True)
+        self.context.diagnostics.append(diagnostic)
 
     def check_label(self, label: str | None, line: int) -> str | None:
         if label is None or LABEL.match(label):
@@ -106,71 +158,126 @@ class _Converter:
 
 
 class _InlineMath(InlineProcessor):
-    def __init__(self, pattern: str, md: Markdown, convert_: _Converter, display: bool):
+    """One kind of delimiter inside a paragraph; ``display`` None means "display when on lines of its own"."""
+
+    def __init__(self, pattern: str, md: Markdown, convert_: _Converter, display: bool | None):
         super().__init__(pattern, md)
         self.convert, self.display = convert_, display
 
     def handleMatch(self, m: re.Match[str], data: str) -> tuple[Any, int | None, int | None]:  # noqa: N802
-        tex = self._source(m.group(1))
-        if tex is None:  # a code span or other inline element inside: not math
-            return None, None, None
-        fence = "$$" if self.display else "$"
-        mathml = self.convert(tex, self.display, f"{fence}{tex}{fence}")
-        if mathml is None:
-            span = etree.Element("span", {"class": "math-error"})
-            span.text = AtomicString(f"{fence}{tex}{fence}")
-            return span, m.start(0), m.end(0)
-        html = (f'<span class="math-inline math-inline--display" tabindex="0">{mathml}</span>' if self.display
-                else f'<span class="math-inline">{mathml}</span>')
-        return self.md.htmlStash.store(html), m.start(0), m.end(0)
+        if _IN_LINK_TARGET.search(data[:m.start(0)]):
+            return None, None, None  # inside a link target or an HTML attribute: not math
+        tex, end = m.group(1), m.end(0)
+        if m.group(0)[:2] in ("\\(", "\\[") and not _looks_like_tex(tex, m.group(0)[1]):
+            return None, None, None  # "\[sic\]", "a\[0\]", "\(see above\)": Markdown's escaped brackets
+        if _depth(tex) > 0 and m.group(0).startswith("$"):  # $\text{$f$ is…}$: the closing $ is after the braces
+            end = _balanced_close(data, m.start(1), "$$" if m.group(0).startswith("$$") else "$")
+            if end < 0:
+                end = m.end(0)
+            else:
+                tex = data[m.start(1):end - (2 if m.group(0).startswith("$$") else 1)]
+        own_lines = _on_lines_of_its_own(data, m.start(0), end)
+        display = own_lines if self.display is None else self.display
+        shown = data[m.start(0):end].strip()
+        html = self.convert(tex, display, shown, element="span")
+        if not own_lines:
+            html = html.replace('class="math-display', 'class="math-display math-display--in-text', 1)
+        return self.md.htmlStash.store(html), m.start(0), end
 
 
-    def _source(self, raw: str) -> str | None:
-        """The TeX as written: escapes (``\\{``, ``\\$``...) that Markdown already took apart are put back."""
-        try:
-            stash = self.md.treeprocessors["inline"].stashed_nodes
-        except KeyError:
-            stash = {}
-        pieces, position = [], 0
-        for found in INLINE_PLACEHOLDER_RE.finditer(raw):
-            value = stash.get(found.group(1))
-            escaped = _ESCAPED.fullmatch(value) if isinstance(value, str) else None
-            if escaped is None:
-                return None
-            pieces += [raw[position:found.start()], "\\" + chr(int(escaped.group(1)))]
-            position = found.end()
-        tex = "".join(pieces) + raw[position:]
-        return None if "\x02" in tex else tex
+_TEX_SIGNS = re.compile(r"[\\^_=+\-*/<>{}|]")
+
+
+def _looks_like_tex(tex: str, bracket: str) -> bool:
+    """Whether a single-backslash ``\\(…\\)``/``\\[…\\]`` holds math rather than escaped brackets:
+    TeX signs, or (in parentheses) a lone symbol such as ``\\(x\\)``."""
+    return bool(_TEX_SIGNS.search(tex)) or (bracket == "(" and bool(re.fullmatch(r"\s*[A-Za-z]\w?\s*", tex)))
+
+
+def _depth(tex: str) -> int:
+    """Unescaped ``{`` minus unescaped ``}``."""
+    plain = re.sub(r"\\.", "", tex)
+    return plain.count("{") - plain.count("}")
+
+
+def _balanced_close(data: str, start: int, closer: str) -> int:
+    """The end of the first ``closer`` after ``start`` outside braces (MathJax matches braces), or -1."""
+    depth, index = 0, start
+    while index < len(data):
+        char = data[index]
+        if char == "\\":
+            index += 2
+            continue
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+        elif depth == 0 and data.startswith(closer, index) and not data[index - 1].isspace():
+            return index + len(closer)
+        index += 1
+    return -1
+
+
+class _ProseReference(InlineProcessor):
+    """``\\eqref{x}`` / ``\\ref{x}`` outside math: a cross-reference, as MathJax makes it."""
+
+    def handleMatch(self, m: re.Match[str], data: str) -> tuple[Any, int, int]:  # noqa: N802
+        name = m.group(2).removeprefix("eq:")
+        return etree.Element("a", {"data-xref": f"{m.group(1)}:{name}"}), m.start(0), m.end(0)
+
+
+def _on_lines_of_its_own(data: str, start: int, end: int) -> bool:
+    before = data[:start].rsplit("\n", 1)[-1]
+    after = data[end:].split("\n", 1)[0]
+    return not before.strip() and not after.strip()
 
 
 class _DisplayMath(BlockProcessor):
-    """``$$ ... $$`` (optionally ``{#eq:label}``) alone in its paragraph, possibly over several blocks."""
+    """A paragraph that is one display formula (``$$``, ``\\[``, ``\\begin{align}``…), never more than one block."""
 
     def __init__(self, parser: Any, convert_: _Converter):
         super().__init__(parser)
         self.convert = convert_
 
     def test(self, parent: etree.Element, block: str) -> bool:
-        return bool(DISPLAY_START.match(block))
+        return bool(_OPENERS.match(block))
 
     def run(self, parent: etree.Element, blocks: list[str]) -> bool:
-        for count in range(1, len(blocks) + 1):
-            match = DISPLAY_BLOCK.match("\n\n".join(blocks[:count]))
-            if match:
-                break
-        else:
-            return False  # no closing $$: an ordinary paragraph
-        del blocks[:count]
-        tex, label = match.group("tex"), match.group("label")
-        line = self.convert.context.line_of(tex.strip().split("\n", 1)[0]) if tex.strip() else \
-            self.convert.context.line_of("$$")
-        label = self.convert.check_label(label, line)
-        mathml = self.convert(tex, True, f"$${tex.strip()}$$", line)
-        html = display_html(mathml, label) if mathml is not None else \
-            f'<pre class="math-error">{escape(tex.strip())}</pre>'
+        block = blocks[0]
+        match = DISPLAY_BLOCK.match(block)
+        context = self.convert.context
+        if match is None:
+            opener = _OPENERS.match(block)
+            if opener and not _closed_in(block, opener.group(1)):
+                context.diagnostics.append(warning(
+                    f"math: {opener.group(1)} is not closed in its paragraph, shown as text",
+                    context.path, _line_of_block(context, block),
+                    hint="a formula cannot span a blank line: remove the blank lines inside it"))
+            return False  # an ordinary paragraph (inline patterns find any math in it)
+        blocks.pop(0)
+        tex = match.group("dollars") or match.group("brackets") or match.group("env") or ""
+        line = _line_of_block(context, block)
+        label = self.convert.check_label(match.group("label"), line)
+        html = self.convert(tex, True, block.strip(), line, label)
         placeholder = etree.SubElement(parent, "p")
         placeholder.text = self.parser.md.htmlStash.store(html)
         return True
+
+
+def _line_of_block(context: DocumentContext, block: str) -> int:
+    """The file line where ``block`` (a paragraph, so it starts a line) begins."""
+    text = block.strip()
+    if ("\n" + text) in context.body and not context.body.startswith(text):
+        return context.line_of("\n" + text) + 1
+    return context.line_of(text)
+
+
+def _closed_in(block: str, opener: str) -> bool:
+    if opener == "$$":
+        return block.count("$$") % 2 == 0
+    if opener.endswith("["):
+        return "\\]" in block
+    return opener.replace("\\begin", "\\end") in block
 
 
 @dataclass
@@ -178,30 +285,36 @@ class MathFence:
     """The SuperFences formatter of ```` ```math ```` blocks (``{#eq:name}`` labels them)."""
 
     context: DocumentContext
+    engine: KatexEngine
 
     def format(self, source: str, language: str, css_class: str, options: dict, md: Any, **kwargs: Any) -> str:
-        convert_ = _Converter(self.context)
+        convert_ = _Converter(self.context, self.engine)
         first = next((line.strip() for line in source.split("\n") if line.strip()), "```math")
         line = self.context.line_of(first)
         label = convert_.check_label(kwargs.get("id_value") or None, line)
-        mathml = convert_(source, True, source.strip(), line)
-        if mathml is None:
-            return f'<pre class="math-error">{escape(source)}</pre>'
-        return display_html(mathml, label)
+        return convert_(source, True, source.strip(), line, label)
 
 
 class MathExtension(Extension):
-    """Registers inline math, display math and ``\\$`` as an escape (fences go through SuperFences)."""
+    """Registers the delimiters above and ``\\$`` as an escape (fences go through SuperFences)."""
 
-    def __init__(self, context: DocumentContext, **kwargs: Any):
-        self.context = context
+    def __init__(self, context: DocumentContext, engine: KatexEngine, **kwargs: Any):
+        self.context, self.engine = context, engine
         super().__init__(**kwargs)
 
     def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802
         if "$" not in md.ESCAPED_CHARS:
             md.ESCAPED_CHARS.append("$")
-        convert_ = _Converter(self.context)
-        # below escapes (180) and links (160): code spans, \$ and link targets are settled first
-        md.inlinePatterns.register(_InlineMath(INLINE_DISPLAY_RE, md, convert_, True), "chalk-math-display", 156)
-        md.inlinePatterns.register(_InlineMath(INLINE_MATH_RE, md, convert_, False), "chalk-math", 155)
+        convert_ = _Converter(self.context, self.engine)
+        # after code spans (190), before escapes (180): the TeX is seen exactly as written
+        patterns = [
+            (_InlineMath(DOLLARS_RE, md, convert_, None), "chalk-math-dollars", 189),
+            (_InlineMath(ENVIRONMENT_RE, md, convert_, True), "chalk-math-environment", 188),
+            (_InlineMath(BRACKETS_RE, md, convert_, True), "chalk-math-brackets", 187),
+            (_InlineMath(PARENS_RE, md, convert_, False), "chalk-math-parens", 186),
+            (_InlineMath(INLINE_MATH_RE, md, convert_, False), "chalk-math", 185),
+            (_ProseReference(PROSE_REF_RE, md), "chalk-math-prose-ref", 184),
+        ]
+        for pattern, name, priority in patterns:
+            md.inlinePatterns.register(pattern, name, priority)
         md.parser.blockprocessors.register(_DisplayMath(md.parser, convert_), "chalk-math-block", 65)

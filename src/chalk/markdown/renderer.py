@@ -27,6 +27,7 @@ from .codeblocks import CodeBlockExtension
 from .context import DocumentContext
 from .diagrams import DiagramSlot, parse_slot, slot_html
 from .glossary import GlossaryExtension
+from .katex import KatexEngine, katex_macros
 from .math import MathExtension, MathFence
 from .sidenotes import SidenoteExtension
 from .text import WORDS_PER_MINUTE, count_words, reading_text, summarize, summary_before_more
@@ -122,17 +123,19 @@ class _SlotCollector:
 class MarkdownRenderer:
     """A reusable Markdown converter (building one costs milliseconds; reuse it)."""
 
-    def __init__(self, glossary: Glossary | None = None) -> None:
+    def __init__(self, glossary: Glossary | None = None, math_macros: dict[str, Any] | None = None) -> None:
         self._collector = _SlotCollector()
         self._context = DocumentContext()
         self._glossary = glossary
+        self._macros = katex_macros(math_macros or {})
+        self._math = KatexEngine(self._macros)  # one per renderer: its QuickJS context and its formula cache
         configs = {name: dict(values) for name, values in SETTINGS.items()}
         configs["toc"]["slugify"] = slugify_unicode
         configs["pymdownx.superfences"] = {
             "custom_fences": [{"name": "diagram", "class": "diagram", "format": self._collector.format},
-                              {"name": "math", "class": "math", "format": MathFence(self._context).format}],
+                              {"name": "math", "class": "math", "format": MathFence(self._context, self._math).format}],
         }
-        own = [MathExtension(self._context), XrefExtension(self._context), CitationExtension(self._context),
+        own = [MathExtension(self._context, self._math), XrefExtension(self._context), CitationExtension(self._context),
                SidenoteExtension(), CodeBlockExtension()]
         if glossary is not None and glossary.terms:
             own.append(GlossaryExtension(glossary, self._context))
@@ -142,7 +145,7 @@ class MarkdownRenderer:
     def settings_key(self) -> str:
         """What besides the text and :data:`SETTINGS` shapes this renderer's output (the glossary);
         part of every cache key of rendered Markdown."""
-        return self._glossary.settings_key() if self._glossary is not None else ""
+        return settings_key_for(self._glossary, self._macros)
 
     def render(self, body: str, path: str = "", body_line: int = 1) -> Rendered:
         """Render ``body`` (whose first line is line ``body_line`` of ``path``)."""
@@ -151,6 +154,7 @@ class MarkdownRenderer:
         self._collector.path, self._collector.line_offset = path, body_line - 1
         self._collector.fences, self._collector.slots, self._collector.diagnostics = list(fences), [], []
         self._context.reset(path, body, body_line - 1)
+        self._math.begin_document()
         try:
             html = self._md.reset().convert(body)
             toc = tuple(_toc_entry(token) for token in getattr(self._md, "toc_tokens", []))
@@ -163,6 +167,13 @@ class MarkdownRenderer:
         return Rendered(html, toc, tuple(self._collector.slots), summarize(prose) if summary is None else summary,
                         count_words(prose), tuple(problems), tuple(self._context.terms),
                         tuple(self._context.citations))
+
+
+def settings_key_for(glossary: Glossary | None, math_macros: dict[str, Any] | None) -> str:
+    """The :meth:`MarkdownRenderer.settings_key` of a renderer made with these settings."""
+    key = glossary.settings_key() if glossary is not None else ""
+    macros = katex_macros(math_macros or {})
+    return key + (f"\nmath_macros {sorted(macros.items())}" if macros else "")
 
 
 def scan_fences(body: str) -> list[Fence]:

@@ -3,10 +3,13 @@
 * Diagram slots and captioned images are figures, numbered in order: the caption
   reads "Figure 1: Simplified GAN architecture". An image alone in its paragraph
   with a title becomes a figure: ``![alt](gan.png "Caption"){#gan}``.
-* Labelled display equations (``$$ ... $$ {#eq:vae-loss}``) are numbered (1), (2)...
+* Labelled display equations (``$$ ... $$ {#eq:vae-loss}``, or ``\\label{vae-loss}`` inside) and
+  the rows KaTeX numbers (``equation``, ``align``, ``gather``...) are numbered (1), (2)... in
+  one sequence; a ``\\tag{3a}`` keeps its own text.
 * ``[@fig:gan-architecture]`` becomes a link "Figure 1" to ``#gan-architecture``,
   ``[@eq:vae-loss]`` "Equation (2)" to ``#eq-vae-loss``, and ``[@sec:diffusion-models]``
-  the section's title, linking to that heading's id. A reference may come before its
+  the section's title, linking to that heading's id. ``\\eqref{vae-loss}`` reads "(2)" and
+  ``\\ref{vae-loss}`` "2", in prose or inside a formula. A reference may come before its
   target; an unknown id is an error at ``path:line``.
 
 References are placeholders until the whole article has been rendered; a
@@ -29,15 +32,18 @@ from markdown.treeprocessors import Treeprocessor
 
 from ..errors import error
 from .context import DocumentContext
-from .math import equation_anchor
+from .mathtex import equation_anchor
 
 XREF_RE = r"\[@(fig|eq|sec):([A-Za-z0-9][\w.:-]*)\]"
-_PLACEHOLDER = re.compile(r'<a data-xref="(fig|eq|sec):([^"]+)"></a>')
+_PLACEHOLDER = re.compile(r'<a data-xref="(fig|eq|sec|eqref|ref):([^"]+)"></a>')
 _FIGURE = re.compile(r"<figure\b([^>]*)>(.*?)</figure>", re.S)
 _FIGCAPTION = re.compile(r"<figcaption\b[^>]*>")
 _ID_ATTR = re.compile(r'\bid="([^"]*)"')
 _CLASS_ATTR = re.compile(r'\bclass="([^"]*)"')
-_EQ_NUMBER = re.compile(r'<span class="math-display__number" data-eq="([^"]+)"></span>')
+_EQ_NUMBER = re.compile(r'<span class="math-display__number" data-eq="(?P<span>[^"]+)"></span>'
+                        r'|<mtext class="math-eqno" data-eq="(?P<row>[^"]*)"></mtext>'
+                        r'| data-eq-tag="(?P<tagged>[^"]+)" data-tag="(?P<tag>[^"]*)"')
+_MATH_REF = re.compile(r'<mtext class="math-eqref" data-eq="eq:([^"]+)" data-style="(eqref|ref)"></mtext>')
 _HEADING = re.compile(r"<h([1-6])\b[^>]*\bid=\"([^\"]+)\"[^>]*>(.*?)</h\1>", re.S)
 _HEADERLINK = re.compile(r'<a class="headerlink"[^>]*>.*?</a>', re.S)
 _TAG = re.compile(r"<[^>]+>")
@@ -48,7 +54,7 @@ class Targets:
     """What an article's references can point at, by kind and id."""
 
     figures: dict[str, int] = field(default_factory=dict)  # element id -> number
-    equations: dict[str, int] = field(default_factory=dict)  # eq:label -> number
+    equations: dict[str, str] = field(default_factory=dict)  # eq:label -> its number ("2", or a \\tag's "3a")
     sections: dict[str, str] = field(default_factory=dict)  # heading id -> title (HTML)
 
 
@@ -79,17 +85,29 @@ def number_figures(html: str, targets: Targets) -> str:
 
 
 def number_equations(html: str, targets: Targets) -> tuple[str, list[str]]:
-    """Fill in (1), (2)... for labelled equations; returns the HTML and the labels used twice."""
+    """Fill in (1), (2)... for labelled equations and numbered rows, in document order; register
+    ``\\tag``-ged labels with their tag. Returns the HTML and the labels used twice."""
     twice: list[str] = []
+    count = 0
 
-    def replace(match: re.Match[str]) -> str:
-        label = htmllib.unescape(match.group(1))
+    def register(label: str, number: str) -> str:
         if label in targets.equations:
             twice.append(label)
-            number = targets.equations[label]
-        else:
-            number = targets.equations[label] = len(targets.equations) + 1
-        return f'<span class="math-display__number">({number})</span>'
+            return targets.equations[label]
+        targets.equations[label] = number
+        return number
+
+    def replace(match: re.Match[str]) -> str:
+        nonlocal count
+        if match.group("tagged") is not None:
+            register(htmllib.unescape(match.group("tagged")), htmllib.unescape(match.group("tag")))
+            return ""
+        label = htmllib.unescape(match.group("span") or match.group("row") or "")
+        count += 1
+        number = register(label, str(count)) if label else str(count)
+        if match.group("span") is not None:
+            return f'<span class="math-display__number">({number})</span>'
+        return f'<mtext class="math-eqno">({number})</mtext>'
 
     return _EQ_NUMBER.sub(replace, html), twice
 
@@ -104,8 +122,10 @@ def reference_html(kind: str, ident: str, targets: Targets) -> str | None:
     """The link a reference becomes, or None if its target does not exist."""
     if kind == "fig" and ident in targets.figures:
         href, text = ident, f"Figure&nbsp;{targets.figures[ident]}"
-    elif kind == "eq" and f"eq:{ident}" in targets.equations:
-        href, text = equation_anchor(f"eq:{ident}"), f"Equation&nbsp;({targets.equations[f'eq:{ident}']})"
+    elif kind in ("eq", "eqref", "ref") and f"eq:{ident}" in targets.equations:
+        number = htmllib.escape(targets.equations[f"eq:{ident}"])
+        text = {"eq": f"Equation&nbsp;({number})", "eqref": f"({number})", "ref": number}[kind]
+        href, kind = equation_anchor(f"eq:{ident}"), "eq"
     elif kind == "sec" and ident in targets.sections:
         href, text = ident, targets.sections[ident]
     else:
@@ -164,20 +184,31 @@ class _XrefPostprocessor(Postprocessor):
         collect_sections(text, targets)
         reported: set[str] = set()
 
-        def replace(match: re.Match[str]) -> str:
-            kind, ident = match.group(1), htmllib.unescape(match.group(2))
-            link = reference_html(kind, ident, targets)
-            if link is not None:
-                return link
-            written = f"[@{kind}:{ident}]"
+        def in_math(match: re.Match[str]) -> str:
+            label, style = f"eq:{htmllib.unescape(match.group(1))}", match.group(2)
+            number = targets.equations.get(label)
+            if number is None:
+                missing(f"\\{style}{{{label[3:]}}}", "eq", label[3:])
+                number = "??"
+            return f'<mtext class="math-eqref">{htmllib.escape("(" + number + ")" if style == "eqref" else number)}</mtext>'
+
+        def missing(written: str, kind: str, ident: str) -> None:
             if written not in reported:
                 reported.add(written)
                 self.context.diagnostics.append(error(
                     f"reference {written}: no {_NAMES[kind]} with the id '{ident}' in this article",
                     self.context.path, self.context.line_of(written), hint=_hint(kind, targets)))
+
+        def replace(match: re.Match[str]) -> str:
+            kind, ident = match.group(1), htmllib.unescape(match.group(2))
+            link = reference_html(kind, ident, targets)
+            if link is not None:
+                return link
+            written = f"\\{kind}{{{ident}}}" if kind in ("eqref", "ref") else f"[@{kind}:{ident}]"
+            missing(written, "eq" if kind in ("eqref", "ref") else kind, ident)
             return f'<span class="xref xref--missing">{htmllib.escape(written)}</span>'
 
-        return _PLACEHOLDER.sub(replace, text)
+        return _PLACEHOLDER.sub(replace, _MATH_REF.sub(in_math, text))
 
 
 _NAMES = {"fig": "figure", "eq": "labelled equation", "sec": "section"}

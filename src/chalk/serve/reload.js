@@ -8,7 +8,8 @@
   const plain = (path) => { try { return decodeURIComponent(path); } catch (e) { return path; } };
   const pagePath = () => plain(location.pathname).replace(/index\.html$/, "");
 
-  function showErrors(lines) {
+  // shown: the page is the new version, with the bad parts marked (e.g. a formula in an error box)
+  function showErrors(lines, shown) {
     let box = document.getElementById(OVERLAY_ID);
     if (!box) {
       box = document.createElement("div");
@@ -19,7 +20,8 @@
         "font:14px/1.5 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;white-space:pre-wrap;";
       document.body.appendChild(box);
     }
-    box.textContent = "Build failed — still showing the last good version.\n\n" + lines.join("\n");
+    box.textContent = (shown ? "Errors — this version is shown with them marked; a build would fail.\n\n"
+      : "Build failed — still showing the last good version.\n\n") + lines.join("\n");
   }
 
   function clearErrors() {
@@ -58,12 +60,13 @@
     events = new EventSource("/__chalk__/events");
     events.onmessage = async (event) => {
       const message = JSON.parse(event.data);
-      if (message.type === "error") return showErrors(message.errors);
+      if (message.type === "error") return showErrors(message.errors, message.shown);
       if (window.__chalkErrorPage) return location.reload();
       clearErrors();
       if (message.type !== "change") return;
       if (message.css.length) swapStylesheets(message.css);
       if (message.pages.includes(pagePath()) || usesAsset(message.assets)) await morph();
+      if (message.errors && message.errors.length) showErrors(message.errors, true);
     };
   }
 

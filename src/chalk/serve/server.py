@@ -165,7 +165,7 @@ class Preview:
         base_path = found.base_path if found else "/"
         base_url = f"http://{self.host}:{self.port}{base_path}"
         if self._builder is None or base_url != self._builder_base:
-            options = BuildOptions(drafts=self.drafts, base_url=base_url)
+            options = BuildOptions(drafts=self.drafts, base_url=base_url, preview=True)
             self._builder, self._builder_base = Builder(self.root, options, incremental=True), base_url
         if self.state.snapshot is None:  # nothing served yet: at least print the right address
             self.state.base_path = base_path
@@ -196,16 +196,20 @@ class Preview:
         old = self.state.snapshot
         stamps, change = diff(old, files, base_path)
         version = (old.version + 1) if old else 1
-        self.state.snapshot, self.state.errors = Snapshot(files, stamps, version), []
+        # errors left are recoverable ones (formulas shown in error boxes): served, and listed in the overlay
+        self.state.snapshot, self.state.errors = Snapshot(files, stamps, version), loaded.diagnostics.errors
         self.state.base_path = base_path
         for warning in loaded.diagnostics.warnings:
             self.log(warning.format())
+        for item in self.state.errors:
+            self.log(item.format())
         millis = (time.perf_counter() - start) * 1000
         memo = builder.memo
         detail = f", {memo.rendered} rendered, {memo.reused} reused" if memo else ""
         self.log(f"Rebuilt in {millis:.0f} ms: {len(change.pages)} pages changed{detail}")
         self.events.send({"type": "change", "version": version, "pages": change.pages,
-                          "css": change.css, "assets": change.assets})
+                          "css": change.css, "assets": change.assets,
+                          "errors": [d.format() for d in self.state.errors]})
         return change
 
     def _failed(self, diagnostics: list[Diagnostic]) -> None:
@@ -218,7 +222,8 @@ class Preview:
         return None
 
     def error_message(self) -> dict[str, Any]:
-        return {"type": "error", "errors": [d.format() for d in self.state.errors]}
+        shown = bool(self.state.errors) and all(d.recoverable for d in self.state.errors)
+        return {"type": "error", "errors": [d.format() for d in self.state.errors], "shown": shown}
 
     def hello_message(self) -> dict[str, Any]:
         if self.state.errors:
