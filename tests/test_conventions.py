@@ -167,6 +167,6 @@ def test_jekyll_date_with_time_and_offset(make_site):
 def test_fence_markers_inside_an_html_pre_block_are_not_fences(make_site):
     body = "Text:\n\n<pre><code>```md\n{{x}}\n```\n</code></pre>\n\nAfter *this*.\n"
     result = build(make_site({"content/posts/a.md": post("A", body=body)}))
-    article = find_one(html_of(result, "/blog/posts/a/"), "article")
+    article = find_one(html_of(result, "/blog/posts/a/"), "div", cls="e-content")
     assert "```md" in text_of(find_one(article, "pre")) and find_all(article, "em")
     assert not result.diagnostics.items
