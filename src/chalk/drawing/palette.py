@@ -60,6 +60,12 @@ MERMAID_THEME = {
     "activeTaskBorderColor": P["accent"], "critBkgColor": P["soft"], "critBorderColor": P["accent"],
     "todayLineColor": P["accent"],
 }
+for _i in range(12):  # mindmap, timeline, journey and git colour scales
+    MERMAID_THEME[f"cScale{_i}"] = P["node"] if _i % 2 == 0 else P["soft"]
+    MERMAID_THEME[f"cScaleLabel{_i}"] = P["ink"]
+    MERMAID_THEME[f"cScalePeer{_i}"] = P["line"]
+    MERMAID_THEME[f"git{_i}"] = P["node"] if _i % 2 == 0 else P["soft"]
+    MERMAID_THEME[f"gitBranchLabel{_i}"] = P["ink"]
 MERMAID_CONFIG = {"themeVariables": MERMAID_THEME, "htmlLabels": False, "flowchart": {"htmlLabels": False},
                   "deterministicIds": True}
 
@@ -77,9 +83,10 @@ DOT_DEFAULTS = (f'graph [bgcolor="transparent" fontcolor="{P["ink"]}" color="{P[
 
 #: Everything above in one string: part of every drawing's cache key.
 THEME_KEY = json.dumps([[r.name, r.placeholder, r.light] for r in ROLES] + [MERMAID_CONFIG, D2_PREAMBLE,
-                                                                              DOT_DEFAULTS, FONT, 1])
+                                                                              DOT_DEFAULTS, FONT, 2])
 
 _HEX = re.compile(r"#[0-9a-fA-F]{6}\b")
+_RGB = re.compile(r"rgb\(\s*([\d.]+)\s*,\s*([\d.]+)\s*,\s*([\d.]+)\s*\)")
 _NEAR = 6  # engines derive shades (a darker arrowhead); a colour this close to a placeholder is that role
 _PAINT_ATTR = re.compile(r'\s(fill|stroke|stop-color|flood-color|color)="([^"]*)"')
 _TAG = re.compile(r"<[A-Za-z][^<>]*>")
@@ -101,7 +108,12 @@ def _in_css(text: str) -> str:
     def replace(match: re.Match[str]) -> str:
         role = _role_of(match.group(0))
         return role.css if role else match.group(0)
-    return _HEX.sub(replace, text)
+
+    def replace_rgb(match: re.Match[str]) -> str:
+        channels = [max(0, min(255, round(float(v)))) for v in match.groups()]
+        role = _role_of("#" + "".join(f"{c:02x}" for c in channels))
+        return role.css if role else match.group(0)
+    return _RGB.sub(replace_rgb, _HEX.sub(replace, text))
 
 
 def _in_tag(match: re.Match[str]) -> str:

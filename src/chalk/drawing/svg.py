@@ -53,7 +53,7 @@ def clean(svg: str) -> CleanSvg:
     if root is None:
         raise ValueError("the engine's output has no <svg> element")
     width, height = _size(root.group(0))
-    tag = _ROOT_ATTRS_DROPPED.sub("", root.group(0))
+    tag = re.sub(r"\s+", " ", _ROOT_ATTRS_DROPPED.sub("", root.group(0)))
     tag = tag[:-1] + f' width="{width}" height="{height}">'
     return CleanSvg(svg[:root.start()] + tag + svg[root.end():], width, height)
 

@@ -93,9 +93,9 @@ def parse_slot(text: str, path: str, line: int) -> tuple[DiagramSlot | None, lis
                               path, mapping.line_of("width")))
     drawing, found = _diagram_text(text, data, mapping.lines, path, line + 1)
     problems.extend(found)
-    if any(p.is_error for p in problems):
+    if any(p.is_error for p in problems) or not isinstance(slot_id, str) or not isinstance(alt, str):
         return None, problems
-    return DiagramSlot(slot_id, caption.strip(), alt.strip(), path, line, text=drawing, width=width), problems
+    return DiagramSlot(slot_id, str(caption).strip(), alt.strip(), path, line, text=drawing, width=width), problems
 
 
 def _diagram_text(text: str, data: dict, lines: dict[str, int], path: str,

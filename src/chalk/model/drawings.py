@@ -28,7 +28,7 @@ DRAWING_EXTENSIONS = (".svg", ".png", ".webp", ".jpg", ".jpeg")
 
 
 _FIGURE_MARKER = re.compile(r'(<figure class="(?:diagram|drawing)[^"]*)("[^>]*>)<!--chalk:diagram:([\w-]+)-->')
-_FEED_SVG = re.compile(r'(?:<div class="diagram-frame"[^>]*>)?<svg [^>]*?class="diagram-svg"[^>]*?aria-label="([^"]*)"'
+_FEED_SVG = re.compile(r'(?:<div class="diagram-frame"[^>]*>)?<svg\s[^>]*?class="diagram-svg"[^>]*?aria-label="([^"]*)"'
                        r'[^>]*?data-feed-src="([^"]*)"[^>]*>.*?</svg>(?:</div>)?(?=<figcaption|</figure>)', re.S)
 
 
