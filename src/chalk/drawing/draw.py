@@ -49,17 +49,14 @@ class Drawer:
         """Drawings by (article path, slot id); slots with a hand-made drawing are left to it."""
         self._versions = {}  # an engine installed or updated since the last build is noticed
         drawn: dict[tuple[str, str], Drawn] = {}
-        missing: dict[str, list[DiagramSlot]] = {}
+        missing: set[str] = set()  # engines found missing: reported once, at their first diagram
         for slot in slots:
-            if slot.text is None or (slot.numbered and slot.id in hand_made):
-                continue
-            if slot.text.engine in missing:
-                missing[slot.text.engine].append(slot)
+            if slot.text is None or (slot.numbered and slot.id in hand_made) or slot.text.engine in missing:
                 continue
             try:
                 result = self._draw(root, slot, diagnostics)
             except EngineMissing as exc:
-                missing[slot.text.engine] = [slot]
+                missing.add(slot.text.engine)
                 diagnostics.add(error(f"{slot.label}: {exc.message}", slot.path, slot.line, hint=exc.hint))
                 continue
             if result is not None:
