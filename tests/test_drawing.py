@@ -288,3 +288,17 @@ def test_markdown_rendering_runs_no_engine():
     assert [(s.id, s.text.engine, s.text.line, s.numbered) for s in rendered.slots] == [
         ("flow", "mermaid", 10, True), ("_fence-1", "d2", 15, False)]
     assert "<svg" not in rendered.html and rendered.html.count("<!--chalk:diagram:") == 2
+
+
+DRAW_ONCE = ("import sys, hashlib; from chalk.drawing.engines import ENGINES; "
+             "print(hashlib.sha256(ENGINES[sys.argv[1]].draw(sys.stdin.read()).encode()).hexdigest())")
+
+
+@pytest.mark.parametrize("engine", list(SOURCES))
+def test_drawings_are_the_same_bytes_in_every_process(engine):
+    """Builds are reproducible: Mermaid's hand-drawn outlines use a fixed seed, not a random one."""
+    require_engine(engine)
+    code = SOURCES[engine][0] + {"mermaid": "  D --> E([Real or fake?])\n", "d2": "", "dot": ""}[engine]
+    digests = {subprocess.run([sys.executable, "-c", DRAW_ONCE, engine], input=code, capture_output=True, text=True,
+                              env={**os.environ, "PYTHONPATH": str(SRC)}, check=True).stdout for _ in range(2)}
+    assert len(digests) == 1

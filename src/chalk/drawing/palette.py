@@ -67,7 +67,7 @@ for _i in range(12):  # mindmap, timeline, journey and git colour scales
     MERMAID_THEME[f"git{_i}"] = P["node"] if _i % 2 == 0 else P["soft"]
     MERMAID_THEME[f"gitBranchLabel{_i}"] = P["ink"]
 MERMAID_CONFIG = {"themeVariables": MERMAID_THEME, "htmlLabels": False, "flowchart": {"htmlLabels": False},
-                  "deterministicIds": True}
+                  "deterministicIds": True, "handDrawnSeed": 1}  # rough.js outlines: a fixed seed, the same bytes
 
 #: D2's theme colours (neutrals N1-N7, bases B1-B6, alternatives), set on the diagram's first line.
 D2_OVERRIDES = {"N1": "ink", "N2": "ink", "N3": "line", "N4": "line", "N5": "soft", "N6": "node", "N7": "paper",
