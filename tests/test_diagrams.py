@@ -69,9 +69,10 @@ def test_slot_errors_name_the_line(text, expected):
 
 
 def test_unknown_slot_field_is_a_warning():
-    slot, problems = parse_slot("id: d1\nalt: A.\nwidth: 300\n", PATH, 10)
+    slot, problems = parse_slot("id: d1\nalt: A.\ncolour: red\n", PATH, 10)
     assert slot is not None
-    assert messages(problems) == [f"{PATH}:13: warning: diagram: unknown field 'width' (expected id, caption, alt)"]
+    assert messages(problems) == [f"{PATH}:13: warning: diagram: unknown field 'colour' "
+                                  "(expected id, caption, alt, width, mermaid, d2, dot, source)"]
 
 
 def test_slot_html_carries_a_marker_and_escaped_caption():

@@ -60,9 +60,13 @@ def test_seed_article_has_four_diagram_figures(article, seed_slots):
     for figure, slot in zip(figures, seed_slots):
         assert text_of(find_one(figure, "figcaption")).endswith(slot["caption"])  # may be numbered "Figure 1: ..."
         images = find_all(figure, "img")
+        drawn = [svg for svg in find_all(figure) if svg.tag.endswith("svg") and has_class(svg, "diagram-svg")]
         if images:  # the drawing exists by now
             assert images[0].get("alt") == slot["alt"]
             assert images[0].get("loading") == "lazy"
+        elif any(engine in slot for engine in ("mermaid", "d2", "dot", "source")):  # drawn from its text
+            assert len(drawn) == 1 and drawn[0].get("role") == "img"
+            assert drawn[0].get("aria-label") == slot["alt"]
         else:
             assert has_class(figure, "diagram--pending")
             box = find_one(figure, cls="diagram-placeholder")

@@ -21,6 +21,7 @@ from .cache import CACHE_DIR, BuildState, load_state, save_state
 from .check import CheckMemo, SourceText, check_site
 from .config import Config, load_config, with_base_url
 from .content import Source, discover, read_source, unused_files_warning
+from .drawing import Drawer, DrawingStore, Drawn, standalone
 from .model.drawings import Drawing, find_drawings
 from .glossary import Glossary, load_glossary
 from .errors import BuildError, Diagnostic, Diagnostics, Severity
@@ -75,6 +76,8 @@ class Loaded:
     diagnostics: Diagnostics
     timings: Timings
     texts: dict[str, SourceText] = field(default_factory=dict)
+    drawn_files: dict[str, bytes] = field(default_factory=dict)  # standalone copies of drawings made from text
+    engine_calls: dict[str, int] = field(default_factory=dict)  # diagram engine runs in this load, by engine
 
 
 @dataclass
@@ -129,6 +132,7 @@ class Builder:
     def __init__(self, root: Path, options: BuildOptions = BuildOptions(), incremental: bool = False):
         self.root, self.options = root, options
         self.renderer = MarkdownRenderer()
+        self.drawer = Drawer(DrawingStore(root / CACHE_DIR / "diagrams" if options.cache else None))
         self.incremental = incremental
         self._sources: dict[Path, tuple[tuple[int, int], Source | None, list[Diagnostic]]] = {}
         self._rendered: dict[str, tuple[int, str, str, Rendered]] = {}  # rel -> (line, body, key, result)
@@ -159,12 +163,18 @@ class Builder:
         with timings.stage("citations"):
             rendered = self.citations.resolve(config, rendered, diagnostics)
         self._stop_if_errors(diagnostics)
+        drawings: dict[str, Drawing] = find_drawings(config.static_dir)
+        with timings.stage("diagrams"):
+            calls_before = self.drawer.calls.copy()
+            slots = [slot for _, result in rendered for slot in result.slots]
+            drawn = self.drawer.draw_all(config.root, slots, set(drawings), diagnostics)
+        self._stop_if_errors(diagnostics)
         with timings.stage("model"):
-            drawings: dict[str, Drawing] = find_drawings(config.static_dir)
-            site = build_site(config, rendered, drawings, diagnostics, self.glossary, self.content_memo)
+            site = build_site(config, rendered, drawings, diagnostics, self.glossary, self.content_memo, drawn)
         self._stop_if_errors(diagnostics)
         texts = {source.rel: SourceText(source.body, source.body_line) for source, _ in rendered}
-        return Loaded(config, site, diagnostics, timings, texts)
+        return Loaded(config, site, diagnostics, timings, texts, _drawn_files(drawn, slots),
+                      dict(self.drawer.calls - calls_before))
 
     def _stop_if_errors(self, diagnostics: Diagnostics) -> None:
         if not self.options.keep_going:
@@ -235,6 +245,7 @@ class Builder:
         with loaded.timings.stage("render"):
             files: dict[str, bytes | Path] = dict(static_files(config, diagnostics))
             files[PYGMENTS_CSS] = pygments_css(config)
+            files.update(loaded.drawn_files)
             hashes = {rel: content_hash(data if isinstance(data, bytes) else data.read_bytes())
                       for rel, data in files.items() if rel.endswith(HASHED_SUFFIXES)}
             globals_key = content_hash(repr((config, sorted(hashes.items()))).encode())
@@ -296,6 +307,12 @@ class Builder:
         if state.check_memo is not None:
             self.check_memo = state.check_memo
         self._written_to = state.output
+
+
+def _drawn_files(drawn: dict[tuple[str, str], Drawn], slots: list) -> dict[str, bytes]:
+    """Each drawing made from text as a file of its own, for feed readers (they get <img>, not inline SVG)."""
+    alts = {(slot.path, slot.id): slot.alt for slot in slots}
+    return {made.rel_url: standalone(made.svg, alts.get(where) or "Diagram") for where, made in sorted(drawn.items())}
 
 
 def load(root: Path, options: BuildOptions = BuildOptions()) -> Loaded:

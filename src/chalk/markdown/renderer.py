@@ -25,7 +25,7 @@ from ..glossary import Glossary
 from .citations import CitationExtension, CitationGroup
 from .codeblocks import CodeBlockExtension
 from .context import DocumentContext
-from .diagrams import DiagramSlot, parse_slot, slot_html
+from .diagrams import ENGINES, DiagramSlot, fence_slot, parse_slot, slot_html
 from .glossary import GlossaryExtension
 from .katex import KatexEngine, katex_macros
 from .math import MathExtension, MathFence
@@ -44,7 +44,7 @@ SETTINGS: dict[str, dict[str, Any]] = {
     "footnotes": {"BACKLINK_TEXT": "↩"},
     "smarty": {"smart_angled_quotes": False},
 }
-PLAIN_LANGUAGES = {"", "text", "txt", "plain", "plaintext", "diagram", "math"}
+PLAIN_LANGUAGES = {"", "text", "txt", "plain", "plaintext", "diagram", "math", *ENGINES}
 
 _PRE_OPEN = re.compile(r"^ {0,3}<pre[\s>]", re.I)  # an HTML <pre> block, which Markdown leaves alone
 _FENCE_OPEN = re.compile(r"^(?P<indent>[ \t]*(?:>[ \t]?)*[ \t]*)(?P<fence>`{3,}|~{3,})[ \t]*(?P<info>.*)$")
@@ -100,7 +100,7 @@ class _SlotCollector:
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
     def format(self, source: str, language: str, css_class: str, options: dict, md: Any, **kwargs: Any) -> str:
-        line = self._line_of(source)
+        line = self._line_of(source, "diagram")
         slot, problems = parse_slot(source, self.path, line)
         self.diagnostics.extend(problems)
         if slot is None:
@@ -112,9 +112,17 @@ class _SlotCollector:
         self.slots.append(slot)
         return slot_html(slot)
 
-    def _line_of(self, source: str) -> int:
+    def format_fence(self, source: str, language: str, css_class: str, options: dict, md: Any,
+                     **kwargs: Any) -> str:
+        """A bare ```mermaid, ```d2 or ```dot fence: an unnumbered figure drawn from its text."""
+        line = self._line_of(source, language)
+        slot = fence_slot(source, language, self.path, line, sum(not s.numbered for s in self.slots) + 1)
+        self.slots.append(slot)
+        return slot_html(slot)
+
+    def _line_of(self, source: str, language: str) -> int:
         for index, fence in enumerate(self.fences):
-            if fence.language == "diagram" and fence.body.strip() == source.strip():
+            if fence.language == language and fence.body.strip() == source.strip():
                 del self.fences[index]
                 return self.line_offset + fence.line
         return self.line_offset + 1
@@ -133,6 +141,8 @@ class MarkdownRenderer:
         configs["toc"]["slugify"] = slugify_unicode
         configs["pymdownx.superfences"] = {
             "custom_fences": [{"name": "diagram", "class": "diagram", "format": self._collector.format},
+                              *({"name": engine, "class": "drawing", "format": self._collector.format_fence}
+                                for engine in ENGINES),
                               {"name": "math", "class": "math", "format": MathFence(self._context, self._math).format}],
         }
         own = [MathExtension(self._context, self._math), XrefExtension(self._context), CitationExtension(self._context),

@@ -32,6 +32,7 @@ from markdown.treeprocessors import Treeprocessor
 
 from ..errors import error
 from .context import DocumentContext
+from .diagrams import WIDTHS
 from .mathtex import equation_anchor
 
 XREF_RE = r"\[@(fig|eq|sec):([A-Za-z0-9][\w.:-]*)\]"
@@ -147,7 +148,8 @@ class _FigureTreeprocessor(Treeprocessor):
                 image = _lone_image(child)
                 if image is None:
                     continue
-                figure = etree.Element("figure", {"class": "figure"})
+                width = image.attrib.pop("width") if image.get("width") in WIDTHS[1:] else ""
+                figure = etree.Element("figure", {"class": f"figure figure--{width}" if width else "figure"})
                 if image.get("id"):
                     figure.set("id", image.attrib.pop("id"))
                 caption = image.attrib.pop("title")

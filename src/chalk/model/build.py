@@ -17,6 +17,7 @@ from ..config import Config
 from ..content import Source, slugify
 from ..errors import Diagnostics, error
 from ..glossary import Glossary
+from ..drawing import Drawn
 from ..markdown import Rendered, TocEntry
 from ..markdown.diagrams import DiagramSlot
 from ..byline import Author
@@ -39,13 +40,15 @@ class ContentMemo:
 
 def build_site(config: Config, items: list[tuple[Source, Rendered]], drawings: dict[str, Drawing],
                diagnostics: Diagnostics, glossary: Glossary | None = None,
-               memo: ContentMemo | None = None) -> Site:
+               memo: ContentMemo | None = None, drawn: dict[tuple[str, str], Drawn] | None = None) -> Site:
     """Assemble the model from rendered sources; URL collisions go to ``diagnostics``.
 
-    With a ``glossary`` (the one the Markdown was rendered with) there is a glossary page.
+    With a ``glossary`` (the one the Markdown was rendered with) there is a glossary page;
+    ``drawn`` holds the drawings made from diagram text, by (article path, slot id).
     """
-    key = (tuple(sorted(drawings.items())), config.base_path)
-    entries = [_make_page(config, source, rendered, drawings, key, memo) for source, rendered in items]
+    drawn = drawn or {}
+    key = (tuple(sorted(drawings.items())), config.base_path, tuple(sorted((k, d.key) for k, d in drawn.items())))
+    entries = [_make_page(config, source, rendered, drawings, key, memo, drawn) for source, rendered in items]
     if memo is not None:
         memo.entries = {p.source: (r, key, p.content, p.diagrams, p.content_digest)
                         for p, (_, r) in zip(entries, items)}
@@ -68,7 +71,8 @@ def build_site(config: Config, items: list[tuple[Source, Rendered]], drawings: d
 
 
 def _make_page(config: Config, source: Source, rendered: Rendered, drawings: dict[str, Drawing],
-               key: Any = None, memo: ContentMemo | None = None) -> Page:
+               key: Any = None, memo: ContentMemo | None = None,
+               drawn: dict[tuple[str, str], Drawn] | None = None) -> Page:
     meta = source.meta
     section = "posts" if source.kind == "post" else ""
     url, output = url_path(config, section, meta.slug), output_file(section, meta.slug)
@@ -78,7 +82,7 @@ def _make_page(config: Config, source: Source, rendered: Rendered, drawings: dic
     if known is not None and known[0] is rendered and known[1] == key:
         content, slots, digest = known[2], known[3], known[4]
     else:
-        content, slots = fill_slots(rendered.html, list(rendered.slots), drawings, config.base_path)
+        content, slots = fill_slots(rendered.html, list(rendered.slots), drawings, config.base_path, drawn)
         digest = text_digest(content)
     author = meta.author or (", ".join(a.name for a in meta.authors) if meta.authors else config.author)
     updated = max([d for d in (meta.updated, *(u.date for u in meta.updates)) if d is not None], default=None)

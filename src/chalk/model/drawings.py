@@ -2,12 +2,14 @@
 
 Markdown rendering (:mod:`chalk.markdown.diagrams`) leaves a marker in each slot's
 ``<figure>``; :func:`fill_slots` replaces it with the drawing from
-``static/diagrams/<id>.<ext>`` when there is one, or an accessible placeholder.
+``static/diagrams/<id>.<ext>`` when there is one, else the inline SVG drawn from the slot's
+text (:mod:`chalk.drawing`), else an accessible placeholder.
 Keeping the file-system lookup out of Markdown rendering keeps that stage pure (and cacheable).
 """
 
 from __future__ import annotations
 
+import html as htmllib
 import re
 from dataclasses import dataclass
 from html import escape
@@ -15,6 +17,7 @@ from pathlib import Path
 
 import imagesize
 
+from ..drawing import Drawn, inline
 from ..markdown.diagrams import DiagramSlot
 
 
@@ -24,7 +27,13 @@ DRAWINGS_DIR = "diagrams"
 DRAWING_EXTENSIONS = (".svg", ".png", ".webp", ".jpg", ".jpeg")
 
 
-_FIGURE_MARKER = re.compile(r'(<figure class="diagram)("[^>]*>)<!--chalk:diagram:([\w-]+)-->')
+_FIGURE_MARKER = re.compile(r'(<figure class="(?:diagram|drawing)[^"]*)("[^>]*>)<!--chalk:diagram:([\w-]+)-->')
+_FEED_SVG = re.compile(r'(?:<div class="diagram-frame"[^>]*>)?<svg\s[^>]*?class="diagram-svg"[^>]*?aria-label="([^"]*)"'
+                       r'[^>]*?data-feed-src="([^"]*)"[^>]*>.*?</svg>(?:</div>)?(?=<figcaption|</figure>)', re.S)
+
+
+_SVG_TEXT = re.compile(r"<text\b[^>]*>(.*?)</text>", re.S)
+_TAGS = re.compile(r"<[^>]+>")
 
 
 _VIEWBOX = re.compile(rb"""viewBox\s*=\s*["']\s*[-\d.]+[\s,]+[-\d.]+[\s,]+([\d.]+)[\s,]+([\d.]+)""")
@@ -91,13 +100,16 @@ def _svg_size(file: Path) -> tuple[float, float]:
     return box_width, box_height
 
 
-def fill_slots(html: str, slots: list[DiagramSlot], drawings: dict[str, Drawing],
-               base_path: str) -> tuple[str, list[DiagramSlot]]:
-    """Replace each slot marker with its drawing or a placeholder; returns slots with image URLs set."""
+def fill_slots(html: str, slots: list[DiagramSlot], drawings: dict[str, Drawing], base_path: str,
+               drawn: dict[tuple[str, str], Drawn] | None = None) -> tuple[str, list[DiagramSlot]]:
+    """Replace each slot marker with its drawing, its drawn text or a placeholder; returns
+    slots with image URLs (hand-made drawings) or ``drawn`` (from text) set."""
+    drawn = drawn or {}
     by_id = {slot.id: slot for slot in slots}
+    hand_made = {s.id: drawings[s.id] for s in slots if s.numbered and s.id in drawings}
     filled = [
-        DiagramSlot(s.id, s.caption, s.alt, s.path, s.line,
-                    base_path + drawings[s.id].rel_url if s.id in drawings else None)
+        replace_slot(s, image_url=base_path + hand_made[s.id].rel_url if s.id in hand_made else None,
+                     drawn=s.id not in hand_made and (s.path, s.id) in drawn)
         for s in slots
     ]
 
@@ -105,14 +117,45 @@ def fill_slots(html: str, slots: list[DiagramSlot], drawings: dict[str, Drawing]
         slot = by_id.get(match.group(3))
         if slot is None:
             return match.group(1) + match.group(2)
-        drawing = drawings.get(slot.id)
+        drawing = hand_made.get(slot.id)
         if drawing:
             return match.group(1) + match.group(2) + _image(slot, drawing, base_path)
+        made = drawn.get((slot.path, slot.id))
+        if made is not None:
+            return (match.group(1) + match.group(2)
+                    + inline(made.svg, f"{slot.id}--", slot.alt or _fence_alt(slot, made), slot.caption,
+                             base_path + made.rel_url))
+        if not slot.numbered:  # a fence whose drawing failed: the build reports why
+            return match.group(1) + match.group(2)
         return match.group(1) + " diagram--pending" + match.group(2) + _placeholder(slot)
 
     if "<!--chalk:diagram:" in html:
         html = _FIGURE_MARKER.sub(replace, html)
     return html, filled
+
+
+def replace_slot(slot: DiagramSlot, image_url: str | None, drawn: bool) -> DiagramSlot:
+    return DiagramSlot(slot.id, slot.caption, slot.alt, slot.path, slot.line, image_url, slot.text, slot.width,
+                       slot.numbered, drawn)
+
+
+def _fence_alt(slot: DiagramSlot, made: Drawn) -> str:
+    """A bare fence has no alt text: its name is the words it shows (a slot is the way to write one)."""
+    words: list[str] = []
+    for found in _SVG_TEXT.findall(made.svg.markup):
+        text = " ".join(htmllib.unescape(_TAGS.sub("", found)).split())
+        if text and text not in words:
+            words.append(text)
+    shown = ", ".join(words)
+    shown = shown if len(shown) <= 240 else shown[:239] + "…"
+    return f"Diagram: {shown}" if shown else "Diagram"
+
+
+def feed_html(html: str) -> str:
+    """Inline diagrams -> same-origin images of them (feed readers drop the page's stylesheet)."""
+    if 'class="diagram-svg"' not in html:
+        return html
+    return _FEED_SVG.sub(lambda m: f'<img src="{m.group(2)}" alt="{m.group(1)}">', html)
 
 
 def _image(slot: DiagramSlot, drawing: Drawing, base_path: str) -> str:

@@ -18,6 +18,7 @@ from ..glossary import Term
 from ..markdown import TocEntry
 from ..markdown.diagrams import DiagramSlot
 from ..markdown.text import reading_text
+from .drawings import feed_html
 
 
 @dataclass(eq=False)
@@ -85,7 +86,7 @@ class Page:
     @property
     def feed_content(self) -> Markup:
         """The content for feeds, which have no stylesheet: without the sidenote copies and glossary tooltips."""
-        return Markup(reading_text(str(self.content)))
+        return Markup(feed_html(reading_text(str(self.content))))
 
 
 @dataclass(eq=False)
