@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from .errors import Diagnostics, error, warning
+from .notebook import NOTEBOOK_SUFFIX, NotebookProblem, notebook_text
 from .yamlsource import YamlMapping, YamlProblem, parse_mapping
 
 POSTS_DIR = "posts"
@@ -22,6 +23,9 @@ FENCE = "---"
 BOM = b"\xef\xbb\xbf"
 KNOWN_FIELDS = ("title", "date", "updated", "summary", "tags", "draft", "slug", "author", "toc", "template",
                 "series", "series_part")
+#: Fields read by a later stage, kept in ``extra`` without a warning: ``execute`` (chalk.execute)
+#: and jupytext's ``jupyter`` block (its notebooks are articles).
+STAGE_FIELDS = ("execute", "jupyter")
 
 
 @dataclass(frozen=True)
@@ -57,11 +61,11 @@ class Source:
 
 
 def discover(content_dir: Path) -> list[Path]:
-    """Every Markdown file under ``content_dir``, sorted, skipping hidden and editor temp files."""
+    """Every Markdown file and notebook under ``content_dir``, sorted, skipping hidden and editor temp files."""
     if not content_dir.is_dir():
         return []
     return sorted(
-        path for path in content_dir.rglob("*.md")
+        path for pattern in ("*.md", "*" + NOTEBOOK_SUFFIX) for path in content_dir.rglob(pattern)
         if path.is_file() and not any(part.startswith((".", "_")) or part.endswith("~")
                                       for part in path.relative_to(content_dir).parts)
     )
@@ -83,6 +87,12 @@ def read_source(path: Path, root: Path, content_dir: Path, tz: tzinfo, diagnosti
         diagnostics.add(error(f"not UTF-8 text: undecodable byte at offset {offset}", rel,
                               data[:offset].count(b"\n") + 1, hint="save the file as UTF-8"))
         return None
+    if path.suffix == NOTEBOOK_SUFFIX:
+        try:
+            text = notebook_text(text)
+        except NotebookProblem as exc:
+            diagnostics.add(error(str(exc), rel, 1))
+            return None
     kind = kind_of(path, content_dir)
     split = split_front_matter(text, rel, diagnostics)
     if split is None:
@@ -162,7 +172,7 @@ def validate_front_matter(mapping: YamlMapping, kind: str, stem: str, rel: str, 
         problems.add(error(f"{where}: expected letters or digits to make a URL from, got {_shown(slug_source)}",
                            rel, mapping.line_of("slug")))
     extra = {key: value for key, value in data.items() if key not in KNOWN_FIELDS}
-    for key in extra:
+    for key in (key for key in extra if key not in STAGE_FIELDS):
         problems.add(warning(f"unknown front matter field '{key}' (available to templates as page.extra.{key})",
                              rel, mapping.line_of(key)))
     diagnostics.extend(problems)

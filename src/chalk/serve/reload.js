@@ -8,7 +8,7 @@
   const plain = (path) => { try { return decodeURIComponent(path); } catch (e) { return path; } };
   const pagePath = () => plain(location.pathname).replace(/index\.html$/, "");
 
-  function showErrors(lines) {
+  function showErrors(lines, title) {
     let box = document.getElementById(OVERLAY_ID);
     if (!box) {
       box = document.createElement("div");
@@ -19,7 +19,7 @@
         "font:14px/1.5 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;white-space:pre-wrap;";
       document.body.appendChild(box);
     }
-    box.textContent = "Build failed — still showing the last good version.\n\n" + lines.join("\n");
+    box.textContent = (title || "Build failed — still showing the last good version.") + "\n\n" + lines.join("\n");
   }
 
   function clearErrors() {
@@ -58,7 +58,7 @@
     events = new EventSource("/__chalk__/events");
     events.onmessage = async (event) => {
       const message = JSON.parse(event.data);
-      if (message.type === "error") return showErrors(message.errors);
+      if (message.type === "error") return showErrors(message.errors, message.title);
       if (window.__chalkErrorPage) return location.reload();
       clearErrors();
       if (message.type !== "change") return;

@@ -133,6 +133,7 @@ class PreviewState:
     snapshot: Snapshot | None = None
     errors: list[Diagnostic] = field(default_factory=list)
     base_path: str = "/"
+    cell_errors: bool = False  # the errors are of executed cells, shown on the served pages themselves
 
 
 class Preview:
@@ -165,7 +166,7 @@ class Preview:
         base_path = found.base_path if found else "/"
         base_url = f"http://{self.host}:{self.port}{base_path}"
         if self._builder is None or base_url != self._builder_base:
-            options = BuildOptions(drafts=self.drafts, base_url=base_url)
+            options = BuildOptions(drafts=self.drafts, base_url=base_url, preview=True)
             self._builder, self._builder_base = Builder(self.root, options, incremental=True), base_url
         if self.state.snapshot is None:  # nothing served yet: at least print the right address
             self.state.base_path = base_path
@@ -196,7 +197,9 @@ class Preview:
         old = self.state.snapshot
         stamps, change = diff(old, files, base_path)
         version = (old.version + 1) if old else 1
-        self.state.snapshot, self.state.errors = Snapshot(files, stamps, version), []
+        failures = list(builder.executor.failures)  # a failing cell: its page shows the error, and so does the overlay
+        self.state.snapshot, self.state.errors = Snapshot(files, stamps, version), failures
+        self.state.cell_errors = bool(failures)
         self.state.base_path = base_path
         for warning in loaded.diagnostics.warnings:
             self.log(warning.format())
@@ -206,11 +209,14 @@ class Preview:
         self.log(f"Rebuilt in {millis:.0f} ms: {len(change.pages)} pages changed{detail}")
         self.events.send({"type": "change", "version": version, "pages": change.pages,
                           "css": change.css, "assets": change.assets})
+        if failures:
+            self.events.send(self.error_message())
         return change
 
     def _failed(self, diagnostics: list[Diagnostic]) -> None:
         """Keep serving the last good snapshot; show the errors in the terminal and the browser."""
         self.state.errors = [d for d in diagnostics if d.is_error] or list(diagnostics)
+        self.state.cell_errors = False
         for item in diagnostics:
             self.log(item.format())
         self.log(f"Build failed: {len(self.state.errors)} errors; still serving the last good site.")
@@ -218,7 +224,10 @@ class Preview:
         return None
 
     def error_message(self) -> dict[str, Any]:
-        return {"type": "error", "errors": [d.format() for d in self.state.errors]}
+        message: dict[str, Any] = {"type": "error", "errors": [d.format() for d in self.state.errors]}
+        if self.state.cell_errors:
+            message["title"] = "A cell raised an error — the page shows it under the cell."
+        return message
 
     def hello_message(self) -> dict[str, Any]:
         if self.state.errors:
