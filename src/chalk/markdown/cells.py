@@ -24,7 +24,7 @@ from ..errors import Diagnostic, warning
 from ..execute.cells import Cell, find_cells
 from ..execute.results import ArticleCells, CellResult
 from .math import INLINE_MATH_RE, MathError, tex_to_mathml
-from .outputs import OutputContext, outputs_html
+from .outputs import OutputContext, is_image, outputs_html
 
 FENCE_NAME = "chalk-cell"
 _OPEN = re.compile(r"^(?P<lead>[ ]{0,3}(?:`{3,}|~{3,}))[ \t]*(?P<info>.*?)[ \t]*$")
@@ -58,25 +58,37 @@ class CellFence:
         return self.cell_html(cell, result, md)
 
     def cell_html(self, cell: Cell, result: CellResult | None, md: Markdown) -> str:
+        """The code (echo), then the outputs; a figure cell's images go in the figure, the rest before it."""
         options = cell.options
         parts = []
         if options.echo and cell.code.strip():
             parts.append(Highlight(md, guess_lang=False, use_pygments=True).highlight(cell.code, "python"))
-        shown = ""
+        figure = bool(options.figure_id or options.fig_cap)
+        text, images = "", ""
         if result is not None and options.output and options.eval:
             context = OutputContext(self.path, cell.line, cell.index, options.fig_alt or options.fig_cap or "")
-            shown = outputs_html(result.outputs, context)
+            for output in result.outputs:
+                shown = outputs_html((output,), context)
+                if figure and is_image(output):
+                    images += shown
+                else:
+                    text += shown
             self.diagnostics.extend(context.diagnostics)
-            if self.article is not None and self.article.failed_cell == cell.index:
-                shown += '<p class="cell-output cell-output--failed" role="alert">This cell raised an error.</p>'
-            elif not result.ran and options.eval and self.article is not None and self.article.failed_cell:
-                shown += (f'<p class="cell-output cell-output--skipped">Not run: cell {self.article.failed_cell} '
-                          f"raised an error.</p>")
+            text += self._status(cell, result)
         ident = f' id="{htmllib.escape(options.label)}"' if options.label and not options.figure_id else ""
-        body = f'<div class="cell-outputs">{shown}</div>' if shown else ""
-        if options.figure_id or options.fig_cap:
-            body = self._figure(cell, shown)
-        return f'<div class="cell"{ident} data-cell="{cell.index}">{"".join(parts)}{body}</div>'
+        if text:
+            parts.append(f'<div class="cell-outputs">{text}</div>')
+        if figure:
+            parts.append(self._figure(cell, images))
+        return f'<div class="cell"{ident} data-cell="{cell.index}">{"".join(parts)}</div>'
+
+    def _status(self, cell: Cell, result: CellResult) -> str:
+        failed = self.article.failed_cell if self.article is not None else None
+        if failed == cell.index:
+            return '<p class="cell-output cell-output--failed" role="alert">This cell raised an error.</p>'
+        if not result.ran and failed:
+            return f'<p class="cell-output cell-output--skipped">Not run: cell {failed} raised an error.</p>'
+        return ""
 
     def _figure(self, cell: Cell, shown: str) -> str:
         options = cell.options

@@ -45,6 +45,13 @@ class OutputContext:
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
 
+def is_image(output: dict[str, Any]) -> bool:
+    """Whether the output is shown as an image (it belongs in the cell's figure)."""
+    data = output.get("data") or {}
+    return output.get("output_type") in ("display_data", "execute_result") and \
+        next((kind for kind in SHOWN_TYPES if kind in data), None) in IMAGE_TYPES
+
+
 def outputs_html(outputs: tuple[dict[str, Any], ...], context: OutputContext) -> str:
     return "".join(output_html(output, number, context) for number, output in enumerate(outputs, start=1))
 
