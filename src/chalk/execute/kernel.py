@@ -101,7 +101,7 @@ def run_job(job: Job) -> Outcome:
 
     runnable = [(index, code, allow) for index, code, run, allow in job.cells if run]
     notebook = nbformat.v4.new_notebook()
-    notebook.cells = [nbformat.v4.new_code_cell(SETUP)] + [
+    notebook.cells = [nbformat.v4.new_code_cell(SETUP, metadata={"chalk": "setup"})] + [
         nbformat.v4.new_code_cell(code, metadata={"tags": ["raises-exception"]} if allow else {})
         for _, code, allow in runnable]
     current: list[int] = [0]
@@ -109,7 +109,10 @@ def run_job(job: Job) -> Outcome:
     def on_cell_start(cell: Any = None, cell_index: int = 0, **kwargs: Any) -> None:
         current[0] = cell_index
 
-    client = NotebookClient(notebook, kernel_name=job.kernel, timeout=job.timeout, startup_timeout=120,
+    def timeout_of(cell: Any) -> int:  # chalk's setup is not the writer's code: it gets time of its own
+        return 120 if cell.metadata.get("chalk") == "setup" else job.timeout
+
+    client = NotebookClient(notebook, kernel_name=job.kernel, timeout_func=timeout_of, startup_timeout=120,
                             allow_errors=False, record_timing=False, on_cell_start=on_cell_start,
                             resources={"metadata": {"path": job.cwd}})
     with tempfile.TemporaryDirectory(prefix="chalk-kernel-") as folder:
@@ -117,7 +120,7 @@ def run_job(job: Job) -> Outcome:
         rc_file.write_text(MATPLOTLIBRC, encoding="utf-8")
         env = dict(os.environ, MATPLOTLIBRC=str(rc_file), PYDEVD_DISABLE_FILE_VALIDATION="1")
         position, message, trace = _execute(client, env, current, job.timeout)
-    failed = runnable[position - 1][0] if position else None
+    failed = runnable[position - 1][0] if position is not None else None
     outputs = {index: tuple(_plain(o) for o in notebook.cells[number + 1].outputs)
                for number, (index, _, _) in enumerate(runnable)}
     done = {index for index, *_ in runnable if failed is None or index <= failed}
@@ -127,13 +130,15 @@ def run_job(job: Job) -> Outcome:
 
 
 def _execute(client: Any, env: dict[str, str], current: list[int],
-             timeout: int) -> tuple[int, str, tuple[str, ...]]:
-    """Run the notebook; returns (position of the failing cell or 0, message, traceback lines)."""
+             timeout: int) -> tuple[int | None, str, tuple[str, ...]]:
+    """Run the notebook; returns (position of the failing cell or None, message, traceback lines)."""
     from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
     try:
         client.execute(env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     except CellTimeoutError:
+        if current[0] == 0:
+            raise RuntimeError("chalk's kernel setup timed out") from None
         return current[0], f"timed out after {timeout} s (execute: {{timeout: ...}} allows more)", ()
     except CellExecutionError as exc:
         if current[0] == 0:
@@ -141,7 +146,7 @@ def _execute(client: Any, env: dict[str, str], current: list[int],
         return current[0], f"{exc.ename}: {exc.evalue}" if exc.evalue else exc.ename, last_lines(exc.traceback)
     except DeadKernelError:
         return max(current[0], 1), "the kernel died while running this cell", ()
-    return 0, "", ()
+    return None, "", ()
 
 
 def _plain(output: Any) -> dict[str, Any]:
