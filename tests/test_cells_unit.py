@@ -113,11 +113,13 @@ def test_svg_ids_are_made_unique_per_cell_and_the_marker_ink_becomes_current_col
     assert 'aria-label="A plot"' in html and context.diagnostics == []
 
 
-def test_an_image_without_alt_text_is_a_warning() -> None:
-    context = OutputContext("a.md", 3, 1)
-    outputs_html(({"output_type": "display_data", "data": {"image/png": "iVBORw0KGgo="}, "metadata": {}},), context)
-    assert [d.format() for d in context.diagnostics] == [
-        "a.md:3: warning: cell 1: an image output has no alt text (describe it with #| fig-alt: ...)"]
+def test_images_without_alt_text_are_one_warning_per_article() -> None:
+    body = "".join(f"```{{python}}\nplot({n})\n```\n\n" for n in range(3))
+    image = {"output_type": "display_data", "data": {"image/png": "iVBORw0KGgo="}, "metadata": {}}
+    cells = ArticleCells((CellResult((image,)), CellResult(()), CellResult((image,))), origin="notebook")
+    rendered = MarkdownRenderer().render(body, "a.md", 1, cells)
+    assert [d.format() for d in rendered.diagnostics] == [
+        "a.md:1: warning: cells 1, 3: image outputs have no alt text (describe each with #| fig-alt: ...)"]
 
 
 def test_output_text_is_escaped() -> None:
@@ -142,3 +144,13 @@ def test_rendering_from_given_results_numbers_figures_and_keeps_listings() -> No
     assert text_of(find_one(html, "a", cls="xref--fig")) == "Figure 1"
     assert len(find_all(html, "div", cls="highlight")) == 2  # the cell's code and the plain listing
     assert rendered.diagnostics == ()
+
+
+def test_a_cell_with_whitespace_only_lines_keeps_its_outputs() -> None:
+    """Found in jakevdp/PythonDataScienceHandbook: lines of spaces inside a cell (SuperFences drops
+    them at the end) must not lose the cell its outputs."""
+    body = "```{python}\nfor a in b:\n    a()\n    \n# done\nplot()\n    \n```\n"
+    cells = ArticleCells((CellResult(({"output_type": "stream", "name": "stdout", "text": "ok\n"},)),),
+                         origin="notebook")
+    html = parse_html(MarkdownRenderer().render(body, "a.md", 1, cells).html)
+    assert text_of(find_one(find_one(html, "div", cls="cell"), "pre", cls="cell-output--stdout")) == "ok"

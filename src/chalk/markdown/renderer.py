@@ -159,7 +159,7 @@ class MarkdownRenderer:
         finally:
             self._md.reset()
         problems.extend(self._collector.diagnostics)
-        problems.extend(self._cells.diagnostics)
+        problems.extend(self._cells.problems())
         problems.extend(sorted(self._context.diagnostics, key=lambda d: d.line or 0))
         prose = reading_text(html)
         return Rendered(html, toc, tuple(self._collector.slots), summarize(prose), count_words(prose),
