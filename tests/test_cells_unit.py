@@ -52,7 +52,7 @@ def test_bad_options_are_reported_at_their_line() -> None:
     assert shown == ["a.md:6: cell 1: echo: expected true or false, got 'sometimes'",
                      "a.md:7: cell 1: width: expected one of body, wide, page, margin, got 'huge'",
                      "a.md:8: warning: cell 1: unknown option 'shape' is ignored (chalk knows echo, eval, output, "
-                     "error, label, fig-cap, fig-alt, width)"]
+                     "error, include, warning, label, fig-cap, fig-alt, width)"]
 
 
 def test_the_freeze_key_changes_with_cells_depends_and_kernel_but_not_prose() -> None:
@@ -84,7 +84,8 @@ def test_execute_settings_merge_and_report_problems(tmp_path: Path) -> None:
     assert sorted(d.format() for d in problems.items) == [
         f"a.md:4: execute: depends: no file missing.csv (looked for {(tmp_path / 'missing.csv').resolve()}) "
         "(paths are relative to the file that names them)",
-        "a.md:4: execute: unknown key 'colour' (known: enabled, depends, timeout, kernel, echo, eval, output, error)"]
+        "a.md:4: execute: unknown key 'colour' (known: enabled, depends, timeout, kernel, echo, eval, output, error, "
+        "include, warning)"]
     assert parse_execute(False, tmp_path, "a.md", 2, problems, site).enabled is False
 
 
@@ -154,3 +155,15 @@ def test_a_cell_with_whitespace_only_lines_keeps_its_outputs() -> None:
                          origin="notebook")
     html = parse_html(MarkdownRenderer().render(body, "a.md", 1, cells).html)
     assert text_of(find_one(find_one(html, "div", cls="cell"), "pre", cls="cell-output--stdout")) == "ok"
+
+
+def test_include_false_hides_the_cell_and_warning_false_hides_stderr() -> None:
+    body = "```{python}\n#| include: false\nsetup()\n```\n\n```{python}\n#| warning: false\nrun()\n```\n"
+    stderr = {"output_type": "stream", "name": "stderr", "text": "DeprecationWarning: old\n"}
+    stdout = {"output_type": "stream", "name": "stdout", "text": "done\n"}
+    cells = ArticleCells((CellResult((stdout,)), CellResult((stderr, stdout))), origin="run")
+    html = parse_html(MarkdownRenderer().render(body, "a.md", 1, cells).html)
+    only = find_one(html, "div", cls="cell")
+    assert "setup()" not in text_of(html) and only.get("data-cell") == "2"
+    assert find_all(only, "pre", cls="cell-output--stderr") == []
+    assert text_of(find_one(only, "pre", cls="cell-output--stdout")) == "done"

@@ -118,3 +118,21 @@ def test_a_preview_builder_reruns_only_what_changed_and_shows_errors_on_the_page
     assert "cell 2: ZeroDivisionError: division by zero" in failures[0]
     builder.render(builder.load())  # nothing changed: the failing article is not run again either
     assert [name for name, _ in kernel_starts(starts)][2:] == ["b"]
+
+
+def test_chalk_serve_shows_a_failing_cell_on_the_page_and_in_the_overlay(make_site, starts: Path) -> None:
+    from chalk.serve.server import Preview
+
+    root = make_site({"content/posts/a.md": article_text("a", "1 / 0")})
+    preview = Preview(root, "127.0.0.1", 8000, log=lambda line: None)
+    preview.rebuild()
+    snapshot = preview.state.snapshot
+    assert snapshot is not None  # the site is served...
+    page = snapshot.files["posts/a/index.html"]
+    assert isinstance(page, bytes) and b"ZeroDivisionError" in page  # ...with the exception under the cell
+    message = preview.hello_message()  # and a browser that connects sees it in the overlay
+    assert message["type"] == "error" and "under the cell" in message["title"]
+    assert any("cell 2: ZeroDivisionError: division by zero" in line for line in message["errors"])
+    (root / "content/posts/a.md").write_text(article_text("a", "1 / 1"))
+    preview.rebuild()
+    assert preview.hello_message()["type"] == "hello"  # fixed: the overlay goes

@@ -25,9 +25,9 @@ _OPEN = re.compile(r"^(?P<indent>[ ]{0,3})(?P<fence>`{3,}|~{3,})[ \t]*(?P<info>[
 _OPTION = re.compile(r"^#\|[ ]?(?P<yaml>.*)$")
 FIGURE_WIDTHS = ("body", "wide", "page", "margin")
 #: Cell options chalk understands, with their defaults (Quarto's names).
-DEFAULTS: dict[str, Any] = {"echo": True, "eval": True, "output": True, "error": False,
-                            "label": None, "fig-cap": None, "fig-alt": None, "width": None}
-_FLAGS = ("echo", "eval", "output", "error")
+DEFAULTS: dict[str, Any] = {"echo": True, "eval": True, "output": True, "error": False, "include": True,
+                            "warning": True, "label": None, "fig-cap": None, "fig-alt": None, "width": None}
+_FLAGS = ("echo", "eval", "output", "error", "include", "warning")
 
 
 @dataclass(frozen=True)
@@ -38,6 +38,8 @@ class CellOptions:
     eval: bool = True
     output: bool = True
     error: bool = False
+    include: bool = True  # false: run, show nothing (Quarto's include)
+    warning: bool = True  # false: hide what the cell wrote to stderr (warnings)
     label: str | None = None
     fig_cap: str | None = None
     fig_alt: str | None = None
@@ -141,5 +143,6 @@ def parse_options(text: str, path: str, first_line: int, index: int,
 
 def _options(values: dict[str, Any]) -> CellOptions:
     return CellOptions(echo=values["echo"], eval=values["eval"], output=values["output"], error=values["error"],
+                       include=values["include"], warning=values["warning"],
                        label=values["label"], fig_cap=values["fig-cap"], fig_alt=values["fig-alt"],
                        width=values["width"])

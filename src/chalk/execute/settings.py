@@ -6,7 +6,8 @@
 A mapping turns execution on unless it says ``enabled: false``. The article's
 value overrides the site's, key by key. ``depends`` paths are relative to the
 file that names them (site.yaml: the site's folder; an article: its own folder).
-``echo``, ``eval``, ``output`` and ``error`` are defaults for every cell, as in Quarto.
+``echo``, ``eval``, ``output``, ``error``, ``include`` and ``warning`` are defaults for every
+cell, as in Quarto.
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ from typing import Any
 
 from ..errors import Diagnostics, error
 
-KEYS = ("enabled", "depends", "timeout", "kernel", "echo", "eval", "output", "error")
+CELL_FLAGS = ("echo", "eval", "output", "error", "include", "warning")
+KEYS = ("enabled", "depends", "timeout", "kernel", *CELL_FLAGS)
 EXPECTED = "true, false or a mapping like {depends: [data.csv], timeout: 60}"
 
 
@@ -48,11 +50,11 @@ def parse_execute(value: Any, base: Path, path: str, line: int | None, diagnosti
         where = f"execute: {key}"
         if key not in KEYS:
             diagnostics.add(error(f"execute: unknown key '{key}'", path, line, hint="known: " + ", ".join(KEYS)))
-        elif key in ("enabled", "echo", "eval", "output", "error") and not isinstance(item, bool):
+        elif key in ("enabled", *CELL_FLAGS) and not isinstance(item, bool):
             diagnostics.add(error(f"{where}: expected true or false, got {item!r}", path, line))
         elif key == "enabled":
             enabled = item
-        elif key in ("echo", "eval", "output", "error"):
+        elif key in CELL_FLAGS:
             defaults[key] = item
         elif key == "timeout":
             if isinstance(item, bool) or not isinstance(item, int) or item < 1:

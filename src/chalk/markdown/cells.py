@@ -61,6 +61,8 @@ class CellFence:
     def cell_html(self, cell: Cell, result: CellResult | None, md: Markdown) -> str:
         """The code (echo), then the outputs; a figure cell's images go in the figure, the rest before it."""
         options = cell.options
+        if not options.include:
+            return ""
         parts = []
         if options.echo and cell.code.strip():
             parts.append(Highlight(md, guess_lang=False, use_pygments=True).highlight(cell.code, "python"))
@@ -69,6 +71,8 @@ class CellFence:
         if result is not None and options.output and options.eval:
             context = OutputContext(self.path, cell.line, cell.index, options.fig_alt or options.fig_cap or "")
             for output in result.outputs:
+                if not options.warning and output.get("output_type") == "stream" and output.get("name") == "stderr":
+                    continue
                 shown = outputs_html((output,), context)
                 if figure and is_image(output):
                     images += shown
