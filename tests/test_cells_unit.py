@@ -167,3 +167,16 @@ def test_include_false_hides_the_cell_and_warning_false_hides_stderr() -> None:
     assert "setup()" not in text_of(html) and only.get("data-cell") == "2"
     assert find_all(only, "pre", cls="cell-output--stderr") == []
     assert text_of(find_one(only, "pre", cls="cell-output--stdout")) == "done"
+
+
+def test_a_depends_file_outside_the_watched_folders_is_a_warning(tmp_path: Path) -> None:
+    from chalk.execute import Article, Executor
+
+    (tmp_path / "site/content/posts").mkdir(parents=True)
+    (tmp_path / "elsewhere.csv").write_text("1")
+    post = tmp_path / "site/content/posts/a.md"
+    article = Article("content/posts/a.md", post, "```{python}\n1\n```\n", 5, {"depends": ["../../../elsewhere.csv"]},
+                      4, False)
+    problems = Diagnostics()
+    Executor(tmp_path / "site", run=False).prepare(None, tmp_path / "site/content", [article], problems)
+    assert any(d.line == 4 and "outside content/ and data/" in d.message and not d.is_error for d in problems.items)

@@ -81,6 +81,7 @@ class Executor:
                 found[article.rel] = self._not_executed(article, cells, settings, diagnostics)
                 continue
             plan = self._plan(article, cells, settings, content_dir)
+            self._check_watched(article, settings, content_dir, diagnostics)
             known = self._memory.get(article.rel)
             if known is not None and known[0] == plan.key:
                 found[article.rel] = known[1]
@@ -122,6 +123,17 @@ class Executor:
             depends.append((name, file.read_bytes()))
         key = freeze_key(cells, depends, settings.kernel)
         return _Plan(article, cells, settings, key, freeze_path(self.root, _content_rel(article.path, content_dir)))
+
+    def _check_watched(self, article: Article, settings: ExecuteSettings, content_dir: Path,
+                       diagnostics: Diagnostics) -> None:
+        """A depends file outside content/ and data/ is not watched by chalk serve (nor by the
+        up-to-date check of chalk build): say so."""
+        watched = (content_dir.resolve(), (self.root / "data").resolve())
+        for file in settings.depends:
+            if not any(file.is_relative_to(folder) for folder in watched):
+                diagnostics.add(warning(f"execute: depends: {file} is outside content/ and data/, so chalk serve "
+                                        "does not notice when it changes", article.rel, article.execute_line,
+                                        hint="move it under content/ or into the site's data/ folder"))
 
     def _run(self, plans: list[_Plan], diagnostics: Diagnostics) -> dict[str, ArticleCells]:
         for kernel in sorted({plan.settings.kernel for plan in plans}):
