@@ -285,7 +285,7 @@ def snapshot_tree(root: Path) -> dict[str, tuple[bytes, int]]:
 
 # --------------------------------------------------------------------------- the repository's site
 
-SITE_PARTS = ("site.yaml", "content", "templates", "static")
+SITE_PARTS = ("site.yaml", "content", "templates", "static", "_freeze")
 
 
 def copy_repo_site(target: Path) -> Path:

@@ -125,7 +125,7 @@ def test_seed_article_figures_are_numbered(seed):
     captions = [text_of(find_one(f, "figcaption")) for f in find_all(seed, "figure", cls="diagram")]
     assert captions == ["Figure 1: Simplified GAN architecture", "Figure 2: Simplified VAE architecture",
                         "Figure 3: Simplified autoregressive model (conceptual)",
-                        "Figure 4: Simplified diffusion model (forward and reverse process)"]
+                        "Figure 5: Simplified diffusion model (forward and reverse process)"]  # 4: the executed cell
 
 
 def test_seed_article_equations_and_references(seed):
@@ -134,7 +134,8 @@ def test_seed_article_equations_and_references(seed):
         ("eq-vae-loss", "(1)"), ("eq-forward-noising", "(2)")]
     links = [(text_of(a), a.get("href")) for a in find_all(seed, "a", cls="xref")]
     for expected in [("Figure 1", "#gan-architecture"), ("Figure 2", "#vae-architecture"),
-                     ("Figure 3", "#autoregressive-model"), ("Figure 4", "#diffusion-process"),
+                     ("Figure 3", "#autoregressive-model"), ("Figure 4", "#alpha-bar"),
+                     ("Figure 5", "#diffusion-process"),
                      ("Equation (1)", "#eq-vae-loss"), ("Equation (2)", "#eq-forward-noising"),
                      ("1. Generative Adversarial Networks (GANs)", "#gans")]:
         assert expected in links, expected

@@ -29,7 +29,7 @@ from .theme import builtin_theme_dir
 CACHE_DIR = ".chalk-cache"  # at the project root; safe to delete
 STATE_FILE = "build-state.pickle"
 STAMPS_FILE = "up-to-date.pickle"
-INPUTS = ("site.yaml", "content", "templates", "static")
+INPUTS = ("site.yaml", "content", "templates", "static", "data", "_freeze")  # data/: cells' depends files
 SCHEMA = 3
 MAGIC = b"chalk-cache\n"
 

@@ -31,6 +31,9 @@ def _common_build_flags(parser: argparse.ArgumentParser) -> None:
                         help="worker processes for rendering Markdown (default: one per CPU core; 1: no workers)")
     parser.add_argument("--no-cache", action="store_true",
                         help="ignore and do not update the render cache in .chalk-cache/")
+    parser.add_argument("--no-execute", action="store_true",
+                        help="run no {python} cells: publish their frozen results from _freeze/ (an article "
+                             "without one is an error)")
 
 
 def make_parser() -> argparse.ArgumentParser:
@@ -119,10 +122,10 @@ def cmd_build(args: argparse.Namespace, reporter: Reporter) -> int:
     from .pipeline import BuildOptions, build  # the heavy imports, only once there is work to do
 
     options = BuildOptions(drafts=args.drafts, strict=args.strict, output=args.output, base_url=args.base_url,
-                           jobs=args.jobs, cache=not args.no_cache)
+                           jobs=args.jobs, cache=not args.no_cache, execute=not args.no_execute)
     start = time.perf_counter()
     cache = args.source / CACHE_DIR
-    key = repr((args.drafts, args.strict, args.output and args.output.resolve(), args.base_url))
+    key = repr((args.drafts, args.strict, args.output and args.output.resolve(), args.base_url, args.no_execute))
     replay = up_to_date(cache, args.source, key) if options.cache else None
     if replay is not None:  # no input and no output changed since the last build: nothing to do
         output, summary = replay
@@ -148,7 +151,7 @@ def cmd_check(args: argparse.Namespace, reporter: Reporter) -> int:
 
     root = args.source
     builder = Builder(root, BuildOptions(drafts=args.drafts, check=False, jobs=args.jobs, cache=not args.no_cache,
-                                         search=False, keep_going=True))
+                                         search=False, keep_going=True, execute=not args.no_execute))
     try:
         loaded = builder.load()
         files = builder.render(loaded)

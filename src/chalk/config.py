@@ -52,6 +52,7 @@ class Config:
     bibliography: str | list[str] | None = None  # BibTeX file(s), relative to the site; see chalk.references
     citation_style: str | None = None  # a CSL style name or .csl file; see chalk.citeformat
     math_macros: dict[str, Any] = field(default_factory=dict)  # \\name -> TeX, for every formula; see chalk.markdown.katex
+    execute: bool | dict[str, Any] = False  # run {python} cells (the `exec` extra); see chalk.execute
 
     @property
     def base_path(self) -> str:
@@ -179,9 +180,14 @@ OPTIONS: tuple[Option, ...] = (
            "(`R: \\mathbb{R}`, or `mat: ['\\mathbb{#1}', 1]` with arguments)", check=_check_macros),
     Option("search", bool, "Full-text search with Pagefind: a search box in the header and an index built after "
            "each build (default: false; needs `pip install chalk-ssg[search]`)."),
+    Option("execute", (bool, dict), "Run the {python} cells of every article at build time and freeze their results in "
+           "_freeze/ (default: false; needs `pip install chalk-ssg[exec]`); a mapping sets depends, timeout, "
+           "kernel and cell defaults."),
 )
 
-_TYPE_NAMES: dict[Any, str] = {(str, list): "a file name or a list of them", str: "text", int: "a whole number", list: "a list", dict: "a mapping", bool: "true or false"}
+_TYPE_NAMES: dict[Any, str] = {(str, list): "a file name or a list of them", str: "text", int: "a whole number",
+                               list: "a list", dict: "a mapping", bool: "true or false",
+                               (bool, dict): "true, false or a mapping"}
 
 
 def load_config(root: Path, diagnostics: Diagnostics) -> Config | None:
@@ -224,7 +230,8 @@ def _validate(data: dict[str, Any], line_of: Callable[[str], int], diagnostics: 
                                       CONFIG_FILE, 1, hint=option.doc))
             continue
         value = data[option.name]
-        if not isinstance(value, option.kind) or isinstance(value, bool) and option.kind is not bool:
+        kinds = option.kind if isinstance(option.kind, tuple) else (option.kind,)
+        if not isinstance(value, option.kind) or isinstance(value, bool) and bool not in kinds:
             diagnostics.add(error(f"{option.name}: expected {_TYPE_NAMES[option.kind]}, got {value!r}",
                                   CONFIG_FILE, line_of(option.name)))
             continue

@@ -26,6 +26,7 @@ from urllib.parse import unquote
 
 from . import byline
 from .errors import Diagnostic, Diagnostics, error, warning
+from .notebook import NOTEBOOK_SUFFIX, NotebookProblem, notebook_text
 from .yamlsource import YamlMapping, YamlProblem, parse_mapping
 
 POSTS_DIR = "posts"
@@ -33,9 +34,12 @@ FENCE = "---"
 BOM = b"\xef\xbb\xbf"
 KNOWN_FIELDS = ("title", "date", "updated", "summary", "tags", "draft", "slug", "author", "toc", "template",
                 "series", "series_part", "authors", "updates", "bibliography", "published", "excerpt", "categories", "url", "permalink", "aliases")
-CONTENT_SUFFIXES = (".md", ".markdown")  # the texts chalk renders
+CONTENT_SUFFIXES = (".md", ".markdown", NOTEBOOK_SUFFIX)  # the texts chalk renders
 USED_FILES = ("glossary.yaml",)  # other files under content/ that chalk reads (relative to content/)
 _FILE_DATE = re.compile(r"^(\d{4}-\d{2}-\d{2})-(.+)$")  # Jekyll's 2019-04-25-title.md
+#: Fields read by a later stage, kept in ``extra`` without a warning: ``execute`` (chalk.execute)
+#: and jupytext's ``jupyter`` block (its notebooks are articles).
+STAGE_FIELDS = ("execute", "jupyter")
 
 
 @dataclass(frozen=True)
@@ -138,6 +142,12 @@ def read_source(path: Path, root: Path, content_dir: Path, tz: tzinfo, diagnosti
         diagnostics.add(error(f"not UTF-8 text: undecodable byte at offset {offset}", rel,
                               data[:offset].count(b"\n") + 1, hint="save the file as UTF-8"))
         return None
+    if path.suffix == NOTEBOOK_SUFFIX:
+        try:
+            text = notebook_text(text)
+        except NotebookProblem as exc:
+            diagnostics.add(error(str(exc), rel, 1))
+            return None
     kind = kind_of(path, content_dir)
     split = split_front_matter(text, rel, diagnostics)
     if split is None:
@@ -234,7 +244,7 @@ def validate_front_matter(mapping: YamlMapping, kind: str, stem: str, rel: str, 
         problems.add(error(f"{where}: expected letters or digits to make a URL from, got {_shown(slug_source)}",
                            rel, mapping.line_of("slug")))
     extra = {key: value for key, value in data.items() if key not in KNOWN_FIELDS}
-    for key in extra:
+    for key in (key for key in extra if key not in STAGE_FIELDS):
         problems.add(warning(f"unknown front matter field '{key}' (available to templates as page.extra.{key})",
                              rel, mapping.line_of(key)))
     diagnostics.extend(problems)

@@ -25,6 +25,7 @@ from .drawing import Drawer, DrawingStore, Drawn, standalone
 from .model.drawings import Drawing, find_drawings
 from .glossary import Glossary, load_glossary
 from .errors import BuildError, Diagnostic, Diagnostics, Severity
+from .execute import ArticleCells, Executor, article_of
 from .markdown import MarkdownRenderer, Rendered, settings_key_for
 from .model import ContentMemo, Site, build_site
 from .output import WriteStats, check_output_dir, write_site
@@ -49,7 +50,8 @@ class BuildOptions:
     jobs: int | None = None  # worker processes for Markdown; None = one per CPU core, 1 = in-process
     search: bool = True  # build the Pagefind index when site.yaml asks for search (chalk check does not)
     keep_going: bool = False  # chalk check: after content errors, go on with everything that loaded
-    preview: bool = False  # chalk serve: pages with recoverable errors (a formula in an error box) still render
+    execute: bool = True  # run stale {python} cells; False (--no-execute): publish from _freeze/ only
+    preview: bool = False  # chalk serve: recoverable errors (a formula in an error box, a failing cell) still render
 
 
 @dataclass
@@ -108,13 +110,13 @@ class BuildResult:
 PARALLEL_MIN_PER_JOB = 8  # fewer texts than this per worker are rendered in-process
 
 
-def _render_in_worker(work: tuple[str, str, int, Glossary | None, dict[str, Any]]) -> Rendered:
+def _render_in_worker(work: tuple[str, str, int, Glossary | None, dict[str, Any], ArticleCells | None]) -> Rendered:
     """Runs in a worker process; each worker keeps one renderer (process-local, built on first use)."""
     global _WORKER_RENDERER
-    body, rel, line, glossary, macros = work
+    body, rel, line, glossary, macros, cells = work
     if _WORKER_RENDERER is None or _WORKER_RENDERER.settings_key() != settings_key_for(glossary, macros):
         _WORKER_RENDERER = MarkdownRenderer(glossary, macros)
-    return _WORKER_RENDERER.render(body, rel, line)
+    return _WORKER_RENDERER.render(body, rel, line, cells)
 
 
 _WORKER_RENDERER: MarkdownRenderer | None = None
@@ -145,6 +147,8 @@ class Builder:
         self._written_to = ""  # the output folder the memo's files were last written to
         self._env: tuple[str, TrackingEnvironment] | None = None
         self._search: tuple[tuple[str, ...], dict[str, bytes]] | None = None
+        self.executor = Executor(root, options.execute, options.preview, options.jobs)
+        self._cells: dict[str, ArticleCells] = {}
 
     def load(self) -> Loaded:
         """Stages 1-5. Raises :class:`BuildError` with every problem found."""
@@ -158,6 +162,9 @@ class Builder:
         with timings.stage("content"):
             sources = self.load_sources(config, diagnostics)
             self.use_glossary(load_glossary(config, diagnostics), config.math_macros)
+        with timings.stage("execute"):
+            self._cells = self.executor.prepare(config.execute, config.content_dir,
+                                                [article_of(s) for s in sources], diagnostics)
         with timings.stage("markdown"):
             rendered = self.render_sources(sources, diagnostics)
         with timings.stage("citations"):
@@ -211,15 +218,16 @@ class Builder:
     def render_sources(self, sources: list[Source], diagnostics: Diagnostics) -> list[tuple[Source, Rendered]]:
         """Stage 4, skipping every text whose rendering is known from before."""
         done: dict[str, Rendered] = {}
-        key = self.renderer.settings_key()
+        settings = self.renderer.settings_key()
+        keys = {s.rel: settings + (self._cells[s.rel].digest if s.rel in self._cells else "") for s in sources}
         for source in sources:
             cached = self._rendered.get(source.rel)
-            if cached is not None and cached[:3] == (source.body_line, source.body, key):
+            if cached is not None and cached[:3] == (source.body_line, source.body, keys[source.rel]):
                 done[source.rel] = cached[3]
         fresh = self._render_markdown([s for s in sources if s.rel not in done])
         done.update(fresh)
         if self.incremental:
-            self._rendered = {s.rel: (s.body_line, s.body, key, done[s.rel]) for s in sources}
+            self._rendered = {s.rel: (s.body_line, s.body, keys[s.rel], done[s.rel]) for s in sources}
         results = []
         for source in sources:
             diagnostics.extend(list(done[source.rel].diagnostics))
@@ -231,8 +239,8 @@ class Builder:
         jobs = self.options.jobs or os.cpu_count() or 1
         jobs = min(jobs, len(sources) // PARALLEL_MIN_PER_JOB) if jobs > 1 else 1
         if jobs <= 1:
-            return {s.rel: self.renderer.render(s.body, s.rel, s.body_line) for s in sources}
-        work = [(s.body, s.rel, s.body_line, self.glossary, self.math_macros) for s in sources]
+            return {s.rel: self.renderer.render(s.body, s.rel, s.body_line, self._cells.get(s.rel)) for s in sources}
+        work = [(s.body, s.rel, s.body_line, self.glossary, self.math_macros, self._cells.get(s.rel)) for s in sources]
         context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
         with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
             rendered = list(pool.map(_render_in_worker, work, chunksize=max(1, len(work) // (jobs * 8))))

@@ -21,7 +21,9 @@ from pygments.lexers import find_lexer_class_by_name
 from pygments.util import ClassNotFound
 
 from ..errors import Diagnostic, error, warning
+from ..execute.results import ArticleCells
 from ..glossary import Glossary
+from .cells import CellExtension, CellFence, custom_fence
 from .citations import CitationExtension, CitationGroup
 from .codeblocks import CodeBlockExtension
 from .context import DocumentContext
@@ -134,6 +136,7 @@ class MarkdownRenderer:
     def __init__(self, glossary: Glossary | None = None, math_macros: dict[str, Any] | None = None) -> None:
         self._collector = _SlotCollector()
         self._context = DocumentContext()
+        self._cells = CellFence()
         self._glossary = glossary
         self._macros = katex_macros(math_macros or {})
         self._math = KatexEngine(self._macros)  # one per renderer: its QuickJS context and its formula cache
@@ -143,10 +146,11 @@ class MarkdownRenderer:
             "custom_fences": [{"name": "diagram", "class": "diagram", "format": self._collector.format},
                               *({"name": engine, "class": "drawing", "format": self._collector.format_fence}
                                 for engine in ENGINES),
-                              {"name": "math", "class": "math", "format": MathFence(self._context, self._math).format}],
+                              {"name": "math", "class": "math", "format": MathFence(self._context, self._math).format},
+                              custom_fence(self._cells)],
         }
         own = [MathExtension(self._context, self._math), XrefExtension(self._context), CitationExtension(self._context),
-               SidenoteExtension(), CodeBlockExtension()]
+               SidenoteExtension(), CodeBlockExtension(), CellExtension(self._cells)]
         if glossary is not None and glossary.terms:
             own.append(GlossaryExtension(glossary, self._context))
         self._md = pymarkdown.Markdown(extensions=[*EXTENSIONS, *own], extension_configs=configs,
@@ -157,20 +161,23 @@ class MarkdownRenderer:
         part of every cache key of rendered Markdown."""
         return settings_key_for(self._glossary, self._macros)
 
-    def render(self, body: str, path: str = "", body_line: int = 1) -> Rendered:
-        """Render ``body`` (whose first line is line ``body_line`` of ``path``)."""
+    def render(self, body: str, path: str = "", body_line: int = 1, cells: ArticleCells | None = None) -> Rendered:
+        """Render ``body`` (whose first line is line ``body_line`` of ``path``); ``cells`` holds the
+        outputs of its executable cells (see :mod:`chalk.execute`), None when it has none."""
         fences = scan_fences(body)
         problems = list(_fence_problems(fences, path, body_line))
         self._collector.path, self._collector.line_offset = path, body_line - 1
         self._collector.fences, self._collector.slots, self._collector.diagnostics = list(fences), [], []
         self._context.reset(path, body, body_line - 1)
         self._math.begin_document()
+        self._cells.reset(path, body, body_line, cells)
         try:
             html = self._md.reset().convert(body)
             toc = tuple(_toc_entry(token) for token in getattr(self._md, "toc_tokens", []))
         finally:
             self._md.reset()
         problems.extend(self._collector.diagnostics)
+        problems.extend(self._cells.problems())
         problems.extend(sorted(self._context.diagnostics, key=lambda d: d.line or 0))
         prose = reading_text(html)
         summary = summary_before_more(prose)

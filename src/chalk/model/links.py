@@ -15,7 +15,7 @@ from ..errors import Diagnostics, error
 from .site import Page, text_digest
 
 
-_SOURCE_LINK = re.compile(r'(<a\b[^>]*?\bhref=")([^":#?]+\.md)((?:#[^"]*)?")')
+_SOURCE_LINK = re.compile(r'(<a\b[^>]*?\bhref=")([^":#?]+\.(?:md|ipynb))((?:#[^"]*)?")')  # notebooks are articles
 
 
 def resolve_source_links(pages: list[Page], sources: dict[str, Source], diagnostics: Diagnostics,
@@ -23,7 +23,7 @@ def resolve_source_links(pages: list[Page], sources: dict[str, Source], diagnost
     """Turn links to Markdown files (``[GANs](gans.md#training)``) into the URLs of those pages."""
     by_source = {page.source: page for page in pages}
     for page in pages:
-        if ".md" not in page.content:
+        if ".md" not in page.content and ".ipynb" not in page.content:
             continue
         folder = posixpath.dirname(page.source)
 

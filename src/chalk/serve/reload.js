@@ -9,7 +9,7 @@
   const pagePath = () => plain(location.pathname).replace(/index\.html$/, "");
 
   // shown: the page is the new version, with the bad parts marked (e.g. a formula in an error box)
-  function showErrors(lines, shown) {
+  function showErrors(lines, shown, title) {
     let box = document.getElementById(OVERLAY_ID);
     if (!box) {
       box = document.createElement("div");
@@ -20,8 +20,8 @@
         "font:14px/1.5 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;white-space:pre-wrap;";
       document.body.appendChild(box);
     }
-    box.textContent = (shown ? "Errors — this version is shown with them marked; a build would fail.\n\n"
-      : "Build failed — still showing the last good version.\n\n") + lines.join("\n");
+    box.textContent = (title || (shown ? "Errors — this version is shown with them marked; a build would fail."
+      : "Build failed — still showing the last good version.")) + "\n\n" + lines.join("\n");
   }
 
   function clearErrors() {
@@ -60,7 +60,7 @@
     events = new EventSource("/__chalk__/events");
     events.onmessage = async (event) => {
       const message = JSON.parse(event.data);
-      if (message.type === "error") return showErrors(message.errors, message.shown);
+      if (message.type === "error") return showErrors(message.errors, message.shown, message.title);
       if (window.__chalkErrorPage) return location.reload();
       clearErrors();
       if (message.type !== "change") return;

@@ -133,6 +133,7 @@ class PreviewState:
     snapshot: Snapshot | None = None
     errors: list[Diagnostic] = field(default_factory=list)
     base_path: str = "/"
+    cell_errors: bool = False  # the errors are of executed cells, shown on the served pages themselves
 
 
 class Preview:
@@ -196,8 +197,11 @@ class Preview:
         old = self.state.snapshot
         stamps, change = diff(old, files, base_path)
         version = (old.version + 1) if old else 1
-        # errors left are recoverable ones (formulas shown in error boxes): served, and listed in the overlay
-        self.state.snapshot, self.state.errors = Snapshot(files, stamps, version), loaded.diagnostics.errors
+        # errors left are recoverable ones (formulas shown in error boxes) and failing cells (their pages show
+        # the error under the cell): served, and listed in the overlay
+        failures = list(builder.executor.failures)
+        self.state.snapshot, self.state.errors = Snapshot(files, stamps, version), [*loaded.diagnostics.errors, *failures]
+        self.state.cell_errors = bool(failures)
         self.state.base_path = base_path
         for warning in loaded.diagnostics.warnings:
             self.log(warning.format())
@@ -210,11 +214,14 @@ class Preview:
         self.events.send({"type": "change", "version": version, "pages": change.pages,
                           "css": change.css, "assets": change.assets,
                           "errors": [d.format() for d in self.state.errors]})
+        if failures:
+            self.events.send(self.error_message())
         return change
 
     def _failed(self, diagnostics: list[Diagnostic]) -> None:
         """Keep serving the last good snapshot; show the errors in the terminal and the browser."""
         self.state.errors = [d for d in diagnostics if d.is_error] or list(diagnostics)
+        self.state.cell_errors = False
         for item in diagnostics:
             self.log(item.format())
         self.log(f"Build failed: {len(self.state.errors)} errors; still serving the last good site.")
@@ -223,7 +230,10 @@ class Preview:
 
     def error_message(self) -> dict[str, Any]:
         shown = bool(self.state.errors) and all(d.recoverable for d in self.state.errors)
-        return {"type": "error", "errors": [d.format() for d in self.state.errors], "shown": shown}
+        message: dict[str, Any] = {"type": "error", "errors": [d.format() for d in self.state.errors], "shown": shown}
+        if self.state.cell_errors:
+            message["title"] = "A cell raised an error — the page shows it under the cell."
+        return message
 
     def hello_message(self) -> dict[str, Any]:
         if self.state.errors:

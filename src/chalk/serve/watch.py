@@ -17,7 +17,7 @@ from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 from watchdog.observers.api import ObservedWatch
 
-WATCHED = ("content", "templates", "static", "site.yaml")
+WATCHED = ("content", "templates", "static", "site.yaml", "data")  # data/: files executed cells read
 QUIET_SECONDS = 0.05  # a burst ends after this much silence
 MAX_WAIT_SECONDS = 1.0  # ...or after this long, whatever happens
 _EDITOR_DEBRIS = ("~", ".swp", ".swx", ".swpx", ".tmp", ".crdownload")
