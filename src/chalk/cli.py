@@ -203,6 +203,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ChalkError as exc:
         print(f"chalk: {exc}", file=reporter.err)
         return 1
+    except OSError as exc:  # the last net: an operating-system failure is a path: message line
+        print(os_error_line(exc), file=reporter.err)
+        return 1
+
+
+def os_error_line(exc: OSError) -> str:
+    """``path: message`` for an OSError (``chalk: message`` when it names no file)."""
+    where = exc.filename if exc.filename is not None else "chalk"
+    try:
+        where = Path(where).resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except (ValueError, OSError, TypeError):
+        pass
+    return f"{where}: {exc.strerror or exc}"
 
 
 def build_script_main(argv: Sequence[str] | None = None) -> int:

@@ -169,6 +169,10 @@ def load_config(root: Path, diagnostics: Diagnostics) -> Config | None:
         return None
     try:
         text = path.read_bytes().decode("utf-8-sig")
+    except OSError as exc:
+        diagnostics.add(error(f"cannot read {CONFIG_FILE}: {exc.strerror or exc}", CONFIG_FILE,
+                              hint="fix its permissions"))
+        return None
     except UnicodeDecodeError as exc:
         diagnostics.add(error(f"not UTF-8 text (byte {exc.start})", CONFIG_FILE, 1))
         return None
