@@ -8,6 +8,7 @@ the same keys). All problems are collected before the build stops.
 from __future__ import annotations
 
 import dataclasses
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -118,7 +119,22 @@ def _check_menu(value: list) -> str | None:
     for item in value:
         if not (isinstance(item, dict) and isinstance(item.get("title"), str) and isinstance(item.get("url"), str)):
             return "a list of entries like {title: About, url: /about/}"
+        if _script_url(item["url"]):
+            return "links to pages (http(s), mailto: or a path like /about/), not javascript: or data: URLs"
     return None
+
+
+def _script_url(url: str) -> bool:
+    """Whether a URL would run script or embed a document (browsers ignore tabs, newlines and case)."""
+    plain = "".join(ch for ch in url if ch > " " and ch != "\x7f").lower()
+    return plain.startswith(("javascript:", "data:", "vbscript:"))
+
+
+def _check_language(value: str) -> str | None:
+    """A language tag like en or pt-BR (BCP 47): a long or odd one makes Pagefind's indexer fail."""
+    if len(value) <= 35 and re.fullmatch(r"[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*", value):
+        return None
+    return "a language tag like en, de or pt-BR"
 
 
 def _check_series(value: dict) -> str | None:
@@ -137,7 +153,7 @@ OPTIONS: tuple[Option, ...] = (
            required=True, check=_check_url),
     Option("description", str, "One sentence about the site: home page meta description and feed subtitle."),
     Option("author", str, "Default author of every post (front matter `author` overrides it)."),
-    Option("language", str, "Language code for <html lang> and the feed (default: en)."),
+    Option("language", str, "Language code for <html lang> and the feed (default: en).", check=_check_language),
     Option("timezone", str, "Time zone for dates without one (default: UTC).", check=_check_timezone),
     Option("posts_per_page", int, "Posts per home page before paginating to /page/2/ (default: 10).",
            check=_check_positive),

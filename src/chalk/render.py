@@ -45,6 +45,7 @@ class SiteContext:
     build_date: datetime
     generator: str
     search: bool = False
+    listings: list[Any] = field(default_factory=list)  # generated pages (series, glossary...) for the sitemap
 
 
 Fact = tuple[str, str]  # (model object key, attribute name)
@@ -211,7 +212,11 @@ def site_context(site: Site) -> SiteContext:
         base_path=c.base_path, menu=c.menu, params=c.params, posts=site.posts, pages=site.pages, tags=site.tags,
         years=site.years, slots=site.slots, build_date=site.build_date or datetime(1970, 1, 1, tzinfo=timezone.utc),
         generator=f"chalk {__version__}", search=search_enabled(c),
+        listings=[item for item in site.listings if item.kind in SITEMAP_LISTINGS],
     )
+
+
+SITEMAP_LISTINGS = ("series-index", "series", "glossary")  # generated pages the sitemap lists besides tags
 
 
 def render_item(env: jinja2.Environment, item: Page | Listing, site: SiteContext,
