@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any, Mapping
 
 from .config import CONFIG_FILE, Config, load_config
 from .errors import BuildError, ChalkError, Diagnostics, UsageError, error, warning
-from .output import WriteStats, check_output_dir, write_site
+from .output import WriteStats, check_output_dir, recover, write_site
 from .yamlsource import YamlProblem, parse_mapping
 
 if TYPE_CHECKING:  # the CLI imports this module; import its Reporter for typing only
@@ -475,6 +475,7 @@ def cmd_deploy(args: argparse.Namespace, reporter: "Reporter") -> int:
         reporter.diagnostics(diagnostics.warnings)
         if args.no_build:
             site_dir = output_dir(root, config, BuildOptions())
+            recover(site_dir)  # a build interrupted mid-swap is completed before its output is published
             if not site_dir.is_dir():
                 raise DeployError(f"{site_dir} does not exist; run `chalk build` first, or drop --no-build")
         else:

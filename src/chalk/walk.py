@@ -81,7 +81,8 @@ def _link_target(link: Path, inside: Path, active: set[Path], problems: Diagnost
         problems.add(warning("skipped: a symbolic link that points nowhere", shown))
         return None
     if not target.is_relative_to(inside):
-        problems.add(warning(f"skipped: a symbolic link to {target}, outside {_shown(inside, root)}/", shown,
+        where = "the site's folder" if inside == root.resolve() else _shown(inside, root) + "/"
+        problems.add(warning(f"skipped: a symbolic link to {target}, outside {where}", shown,
                              hint="copy the file into the site if it should be published"))
         return None
     if any(target == folder or folder.is_relative_to(target) for folder in active):
