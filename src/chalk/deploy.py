@@ -369,14 +369,14 @@ def _push(git: _Git, remote: str, branch: str) -> None:
         said = server_message(proc.stderr)
         raise DeployError(f"git push to {remote}/{branch} was rejected: "
                           f"{first_line(proc.stderr) or f'exit code {proc.returncode}'}"
-                          + (f"\nthe server said:\n{said}" if said else ""))
+                          + (f"; the server said: {said}" if said else ""))
 
 
 def server_message(stderr: bytes) -> str:
-    """The lines the remote itself sent (a hook's or branch protection's reason), as git shows them."""
+    """The lines the remote itself sent (a hook's or branch protection's reason), on one line."""
     text = stderr.decode("utf-8", "replace")
     lines = [line[len("remote:"):].strip() for line in text.splitlines() if line.startswith("remote:")]
-    return "\n".join(f"  {line}" for line in lines if line)
+    return " / ".join(line for line in lines if line)
 
 
 # ---------------------------------------------------------------------------------------------- folder
