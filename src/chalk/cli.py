@@ -111,6 +111,8 @@ def cmd_build(args: argparse.Namespace, reporter: Reporter) -> int:
     cache = args.source / CACHE_DIR
     key = repr((args.drafts, args.strict, args.output and args.output.resolve(), args.base_url))
     replay = up_to_date(cache, args.source, key) if options.cache else None
+    if replay is not None and _recovered(replay[0]):
+        replay = None  # an interrupted write was just completed: build properly
     if replay is not None:  # no input and no output changed since the last build: nothing to do
         output, summary = replay
         summary = dataclasses.replace(summary, written=0, removed=0, up_to_date=True)
@@ -127,6 +129,13 @@ def cmd_build(args: argparse.Namespace, reporter: Reporter) -> int:
     reporter.slots(summary)
     reporter.built(output, summary, time.perf_counter() - start)
     return 0
+
+
+def _recovered(output: Path) -> bool:
+    """Complete a write a killed build left half done (see chalk.journal); True if there was one."""
+    from .output import recover
+
+    return recover(output)
 
 
 def cmd_check(args: argparse.Namespace, reporter: Reporter) -> int:
