@@ -29,7 +29,10 @@ def run_unprivileged(*args: str, cwd: Path) -> tuple[int, str, str]:
     if os.geteuid() == 0:
         setpriv = shutil.which("setpriv")
         if setpriv is None:
-            pytest.skip("setpriv (util-linux) is needed to drop root's capabilities")
+            reason = "setpriv (util-linux) is needed to drop root's capabilities"
+            if os.environ.get("CHALK_REQUIRE_FAULTS") == "1":
+                pytest.fail(f"{reason} (CHALK_REQUIRE_FAULTS=1, so this is required)")
+            pytest.skip(reason)
         prefix = [setpriv, "--inh-caps=-all", "--bounding-set=-all", "--"]
     proc = subprocess.run([*prefix, sys.executable, "-m", "chalk", *args], cwd=cwd, env=chalk_env(),
                           capture_output=True, text=True, timeout=120)

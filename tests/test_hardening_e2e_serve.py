@@ -88,6 +88,8 @@ def test_connections_held_at_once_are_capped_and_the_server_recovers(site, chalk
 
 def test_listen_backlog_is_large(site, chalk_serve):
     if shutil.which("ss") is None:
+        if os.environ.get("CHALK_REQUIRE_FAULTS") == "1":
+            pytest.fail("ss (iproute2) is needed to read the listen backlog (CHALK_REQUIRE_FAULTS=1)")
         pytest.skip("ss (iproute2) is needed to read the listen backlog")
     server = chalk_serve(site)
     out = subprocess.run(["ss", "-Hltn", f"sport = :{server.port}"], capture_output=True, text=True).stdout
