@@ -69,7 +69,7 @@ CASES = [
     ("toc-number", {"content/posts/x.md": fm("title: X", "date: 2024-05-14", "toc: 3")},
      ["content/posts/x.md:4: toc: expected true or false, got 3"]),
     ("bad-slug", {"content/posts/x.md": fm("title: X", "date: 2024-05-14", "slug: '../..'")},
-     ["content/posts/x.md:4: slug: expected letters or digits to make a URL from, got '../..'"]),
+     ["content/posts/x.md:4: slug: expected a single URL segment like my-article, got '../..'"]),
     ("non-utf8", {"content/posts/x.md": b"---\ntitle: caf\xe9\ndate: 2024-05-14\n---\nText.\n"},
      ["content/posts/x.md:2: not UTF-8 text: undecodable byte at offset 14"]),
     ("slot-without-id", {"content/posts/x.md": fm("title: X", "date: 2024-05-14",

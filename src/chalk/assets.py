@@ -13,7 +13,8 @@ from pygments.formatters import HtmlFormatter
 
 from .config import Config
 from .theme import builtin_theme_dir
-from .errors import Diagnostics, warning
+from .errors import Diagnostics
+from .walk import walk_files
 
 PYGMENTS_CSS = "css/pygments.css"
 HASH_LENGTH = 10
@@ -26,19 +27,15 @@ def static_files(config: Config, diagnostics: Diagnostics | None = None) -> dict
     ``chalk build`` nor the preview server may publish files from elsewhere on the disk.
     """
     files: dict[str, Path] = {}
-    for folder in (builtin_theme_dir() / "static", config.static_dir):
-        if folder.is_dir():
-            inside = folder.resolve()
-            for path in sorted(folder.rglob("*")):
-                rel = path.relative_to(folder)
-                if path.is_file() and not any(part.startswith(".") for part in rel.parts):
-                    if not path.resolve().is_relative_to(inside):
-                        if diagnostics is not None:
-                            diagnostics.add(warning("skipped: a symlink to a file outside static/",
-                                                    f"static/{rel.as_posix()}"))
-                        continue
-                    files[rel.as_posix()] = path
+    theme = builtin_theme_dir()
+    for folder, root in ((theme / "static", theme), (config.static_dir, config.root)):
+        for path in walk_files(folder, root, diagnostics, _hidden, limit=folder):
+            files[path.relative_to(folder).as_posix()] = path
     return files
+
+
+def _hidden(parts: tuple[str, ...]) -> bool:
+    return parts[-1].startswith(".")
 
 
 def pygments_css(config: Config) -> bytes:

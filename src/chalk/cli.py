@@ -127,6 +127,8 @@ def cmd_build(args: argparse.Namespace, reporter: Reporter) -> int:
     cache = args.source / CACHE_DIR
     key = repr((args.drafts, args.strict, args.output and args.output.resolve(), args.base_url, args.no_execute))
     replay = up_to_date(cache, args.source, key) if options.cache else None
+    if replay is not None and _recovered(replay[0]):
+        replay = None  # an interrupted write was just completed: build properly
     if replay is not None:  # no input and no output changed since the last build: nothing to do
         output, summary = replay
         summary = dataclasses.replace(summary, written=0, removed=0, up_to_date=True)
@@ -143,6 +145,13 @@ def cmd_build(args: argparse.Namespace, reporter: Reporter) -> int:
     reporter.slots(summary)
     reporter.built(output, summary, time.perf_counter() - start)
     return 0
+
+
+def _recovered(output: Path) -> bool:
+    """Complete a write a killed build left half done (see chalk.journal); True if there was one."""
+    from .output import recover
+
+    return recover(output)
 
 
 def cmd_check(args: argparse.Namespace, reporter: Reporter) -> int:
@@ -229,6 +238,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ChalkError as exc:
         print(f"chalk: {exc}", file=reporter.err)
         return 1
+    except OSError as exc:  # the last net: an operating-system failure is a path: message line
+        print(os_error_line(exc), file=reporter.err)
+        return 1
+
+
+def os_error_line(exc: OSError) -> str:
+    """``path: message`` for an OSError (``chalk: message`` when it names no file)."""
+    where = exc.filename if exc.filename is not None else "chalk"
+    try:
+        where = Path(where).resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except (ValueError, OSError, TypeError):
+        pass
+    return f"{where}: {exc.strerror or exc}"
 
 
 def build_script_main(argv: Sequence[str] | None = None) -> int:

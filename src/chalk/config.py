@@ -123,6 +123,8 @@ def _check_menu(value: list) -> str | None:
     for item in value:
         if not (isinstance(item, dict) and isinstance(item.get("title"), str) and isinstance(item.get("url"), str)):
             return "a list of entries like {title: About, url: /about/}"
+        if _script_url(item["url"]):
+            return "links to pages (http(s), mailto: or a path like /about/), not javascript: or data: URLs"
     return None
 
 
@@ -130,6 +132,17 @@ def _check_bibliography(value: str | list) -> str | None:
     names = [value] if isinstance(value, str) else value
     return None if names and all(isinstance(n, str) and n.strip() for n in names) else \
         "a BibTeX file name like references.bib, or a list of them"
+def _script_url(url: str) -> bool:
+    """Whether a URL would run script or embed a document (browsers ignore tabs, newlines and case)."""
+    plain = "".join(ch for ch in url if ch > " " and ch != "\x7f").lower()
+    return plain.startswith(("javascript:", "data:", "vbscript:"))
+
+
+def _check_language(value: str) -> str | None:
+    """A language tag like en or pt-BR (BCP 47): a long or odd one makes Pagefind's indexer fail."""
+    if len(value) <= 35 and re.fullmatch(r"[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*", value):
+        return None
+    return "a language tag like en, de or pt-BR"
 
 
 def _check_series(value: dict) -> str | None:
@@ -158,7 +171,7 @@ OPTIONS: tuple[Option, ...] = (
            required=True, check=_check_url),
     Option("description", str, "One sentence about the site: home page meta description and feed subtitle."),
     Option("author", str, "Default author of every post (front matter `author` overrides it)."),
-    Option("language", str, "Language code for <html lang> and the feed (default: en)."),
+    Option("language", str, "Language code for <html lang> and the feed (default: en).", check=_check_language),
     Option("timezone", str, "Time zone for dates without one (default: UTC).", check=_check_timezone),
     Option("posts_per_page", int, "Posts per home page before paginating to /page/2/ (default: 10).",
            check=_check_positive),
@@ -202,6 +215,10 @@ def load_config(root: Path, diagnostics: Diagnostics) -> Config | None:
         return None
     try:
         text = path.read_bytes().decode("utf-8-sig")
+    except OSError as exc:
+        diagnostics.add(error(f"cannot read {CONFIG_FILE}: {exc.strerror or exc}", CONFIG_FILE,
+                              hint="fix its permissions"))
+        return None
     except UnicodeDecodeError as exc:
         diagnostics.add(error(f"not UTF-8 text (byte {exc.start})", CONFIG_FILE, 1))
         return None

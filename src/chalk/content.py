@@ -27,6 +27,8 @@ from urllib.parse import unquote
 from . import byline
 from .errors import Diagnostic, Diagnostics, error, warning
 from .notebook import NOTEBOOK_SUFFIX, NotebookProblem, notebook_text
+from .textclean import clean_mapping, clean_text
+from .walk import walk_files
 from .yamlsource import YamlMapping, YamlProblem, parse_mapping
 
 POSTS_DIR = "posts"
@@ -80,15 +82,17 @@ class Source:
     body_line: int  # line number of the body's first line in the file
 
 
-def discover(content_dir: Path) -> list[Path]:
-    """Every Markdown file under ``content_dir``, sorted, skipping hidden and editor temp files."""
-    return [path for path in _candidates(content_dir) if path.suffix.lower() in CONTENT_SUFFIXES]
+def discover(content_dir: Path, diagnostics: Diagnostics | None = None) -> list[Path]:
+    """Every content file (Markdown, notebooks) under ``content_dir``, sorted, skipping hidden and
+    editor temp files. Folders that cannot be read are errors, links out of the site warnings (see chalk.walk).
+    """
+    return [path for path in _candidates(content_dir, diagnostics) if path.suffix.lower() in CONTENT_SUFFIXES]
 
 
 def unused_files(content_dir: Path) -> list[Path]:
     """Files under ``content_dir`` that chalk neither renders nor reads (hidden and temp files aside)."""
     used = {content_dir / name for name in USED_FILES}
-    return [path for path in _candidates(content_dir)
+    return [path for path in _candidates(content_dir, None)
             if path.suffix.lower() not in CONTENT_SUFFIXES and path not in used]
 
 
@@ -102,17 +106,15 @@ def unused_files_warning(content_dir: Path, root: Path, most: int = 20) -> Diagn
     return warning(f"{len(names)} file{'s' * (len(names) != 1)} under content/ "
                    f"{'are' if len(names) != 1 else 'is'} not used and not published: {shown}",
                    content_dir.relative_to(root).as_posix(),
-                   hint="content/ holds .md and .markdown files; put images and other files in static/")
+                   hint="content/ holds .md, .markdown and .ipynb files; put images and other files in static/")
 
 
-def _candidates(content_dir: Path) -> list[Path]:
-    if not content_dir.is_dir():
-        return []
-    return sorted(
-        path for path in content_dir.rglob("*")
-        if path.is_file() and not any(part.startswith((".", "_")) or part.endswith("~")
-                                      for part in path.relative_to(content_dir).parts)
-    )
+def _candidates(content_dir: Path, diagnostics: Diagnostics | None) -> list[Path]:
+    return walk_files(content_dir, content_dir.parent, diagnostics, _hidden)
+
+
+def _hidden(parts: tuple[str, ...]) -> bool:
+    return parts[-1].startswith((".", "_")) or parts[-1].endswith("~")
 
 
 def file_name_date(stem: str) -> tuple[date | None, str]:
@@ -134,7 +136,11 @@ def kind_of(path: Path, content_dir: Path) -> str:
 def read_source(path: Path, root: Path, content_dir: Path, tz: tzinfo, diagnostics: Diagnostics) -> Source | None:
     """Read and validate one file; problems go to ``diagnostics``; None if it has errors."""
     rel = path.relative_to(root).as_posix()
-    data = path.read_bytes()
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        diagnostics.add(unreadable(rel, exc))
+        return None
     try:
         text = decode(data)
     except UnicodeDecodeError as exc:
@@ -149,14 +155,25 @@ def read_source(path: Path, root: Path, content_dir: Path, tz: tzinfo, diagnosti
             diagnostics.add(error(str(exc), rel, 1))
             return None
     kind = kind_of(path, content_dir)
+    text = clean_text(text, rel, diagnostics)
     split = split_front_matter(text, rel, diagnostics)
     if split is None:
         return None
     mapping, body, body_line = split
+    mapping = clean_mapping(mapping, rel, diagnostics)
     meta = validate_front_matter(mapping, kind, path.stem, rel, tz, diagnostics)
     if meta is None:
         return None
     return Source(path, rel, kind, meta, body, body_line)
+
+
+def unreadable(rel: str, exc: OSError) -> Diagnostic:
+    """The error for a source file that cannot be read (permissions, deleted while building...)."""
+    if isinstance(exc, FileNotFoundError):
+        return error("this file disappeared while the site was being built", rel,
+                     hint="it was deleted or renamed during the build; build again")
+    return error(f"cannot read this file: {exc.strerror or exc}", rel,
+                 hint="it would be missing from the site; fix its permissions")
 
 
 def decode(data: bytes) -> str:
@@ -239,7 +256,12 @@ def validate_front_matter(mapping: YamlMapping, kind: str, stem: str, rel: str, 
     }
     slug_source = data.get("slug") if data.get("slug") is not None else stem
     slug = slugify(str(slug_source))
-    if not slug:
+    segment_problem = slug_segment_problem(str(slug_source)) if "slug" in data else None
+    if segment_problem:
+        problems.add(error(f"slug: expected a single URL segment like my-article, got {_shown(slug_source)} "
+                           f"({segment_problem})", rel, mapping.line_of("slug"),
+                           hint="a slug names one page; to place a page elsewhere, move its file"))
+    elif not slug:
         where = "slug" if "slug" in data else "file name"
         problems.add(error(f"{where}: expected letters or digits to make a URL from, got {_shown(slug_source)}",
                            rel, mapping.line_of("slug")))
@@ -345,6 +367,25 @@ def _datetime(value: Any, tz: tzinfo) -> datetime:
     else:
         raise TypeError(value)
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=tz)
+
+
+MAX_SLUG_BYTES = 200  # file names are limited to 255 bytes; leave room for the rest of the URL
+
+
+def slug_segment_problem(value: str) -> str | None:
+    """Why ``value`` is not one URL segment (a slug is never a path), or None."""
+    decoded = unquote(value)
+    if decoded != value and any(mark in decoded for mark in ("/", "\\", "..", "\0")):
+        return "percent-encoded path characters"
+    if value.startswith("/"):
+        return "it starts with /"
+    if "/" in value or "\\" in value:
+        return "it contains a /"
+    if ".." in value:
+        return "it contains .."
+    if len(slugify(value).encode("utf-8")) > MAX_SLUG_BYTES:
+        return f"longer than {MAX_SLUG_BYTES} bytes, more than a file name can hold"
+    return None
 
 
 def slugify(text: str) -> str:

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any, Mapping
 
 from .config import CONFIG_FILE, Config, load_config
 from .errors import BuildError, ChalkError, Diagnostics, UsageError, error, warning
-from .output import WriteStats, check_output_dir, write_site
+from .output import WriteStats, check_output_dir, recover, write_site
 from .yamlsource import YamlProblem, parse_mapping
 
 if TYPE_CHECKING:  # the CLI imports this module; import its Reporter for typing only
@@ -45,6 +45,7 @@ FALLBACK_IDENTITY = {"GIT_AUTHOR_NAME": "chalk deploy", "GIT_AUTHOR_EMAIL": "cha
                      "GIT_COMMITTER_NAME": "chalk deploy", "GIT_COMMITTER_EMAIL": "chalk@localhost"}
 _HOSTNAME = re.compile(r"^(?=.{1,253}$)([A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$")
 _REMOTE = re.compile(r"^[A-Za-z0-9][\w.-]*$")
+AMBIGUOUS_NAMES = ("HEAD", "FETCH_HEAD", "ORIG_HEAD", "MERGE_HEAD", "CHERRY_PICK_HEAD", "REVERT_HEAD", "stash")
 
 
 class DeployError(ChalkError):
@@ -81,6 +82,8 @@ def _expect_branch(value: Any) -> str | None:
         return expected
     if value == "@" or ".." in value or "//" in value or "@{" in value or value.endswith(".lock"):
         return expected
+    if value in AMBIGUOUS_NAMES or value.endswith("_HEAD") or value.startswith("refs/"):
+        return expected + " (not HEAD, *_HEAD or refs/...: git would read those as other refs)"
     if any(ord(ch) < 32 or ch in " ~^:?*[\\\x7f" for ch in value):
         return expected
     if any(part.startswith(".") or part.endswith(".lock") for part in value.split("/")):
@@ -264,8 +267,10 @@ def deploy_git(site_dir: Path, repo_dir: Path, settings: DeploySettings = Deploy
         raise DeployError(f"nothing to deploy: {site_dir} is missing or empty; run `chalk build` first")
     _refuse_checked_out(git, branch)
 
+    _refuse_ambiguous(git, branch)
     remote_tip = _fetch(git, remote, branch)
     local_tip = git.rev(f"refs/heads/{branch}")
+    _refuse_orphaning(git, branch, remote, local_tip, remote_tip)
     parent = remote_tip or local_tip
     with tempfile.TemporaryDirectory(prefix="chalk-deploy-") as tmp:
         tree, files = _make_tree(git, site_dir, Path(tmp) / "index", settings.cname)
@@ -290,6 +295,26 @@ def _refuse_checked_out(git: _Git, branch: str) -> None:
     if ref in checked_out or ref == head:
         raise DeployError(f"refusing to deploy to '{branch}': it is the branch checked out here; "
                           "switch to your source branch or set deploy.branch")
+
+
+def _refuse_ambiguous(git: _Git, branch: str) -> None:
+    """A branch name that is also a tag (or another ref git tries first) would push the wrong thing."""
+    for ref in (f"refs/tags/{branch}", f"refs/{branch}"):
+        if git.rev(ref) is not None:
+            raise DeployError(f"refusing to deploy to '{branch}': the name is ambiguous in this repository "
+                              f"({ref} exists); choose another branch with --branch or deploy.branch")
+
+
+def _refuse_orphaning(git: _Git, branch: str, remote: str, local: str | None, remote_tip: str | None) -> None:
+    """A local branch with commits the remote lacks would lose them when moved onto the remote's history."""
+    if local is None or remote_tip is None or local == remote_tip:
+        return
+    if git.run("merge-base", "--is-ancestor", local, remote_tip, check=False).returncode == 0:
+        return  # the local branch is only behind: moving it loses nothing
+    ahead = git.out("rev-list", "--count", local, f"^{remote_tip}")
+    raise DeployError(f"refusing to deploy: the local branch '{branch}' has {ahead} commit{'s' * (ahead != '1')} "
+                      f"that {remote}/{branch} does not (tip {local[:7]}); push them (git push {remote} {branch}) "
+                      f"or move them away (git branch -m {branch} {branch}-old), then deploy again")
 
 
 def _fetch(git: _Git, remote: str, branch: str) -> str | None:
@@ -341,8 +366,17 @@ def _push(git: _Git, remote: str, branch: str) -> None:
     ref = f"refs/heads/{branch}"
     proc = git.run("push", "--quiet", remote, f"{ref}:{ref}", check=False)
     if proc.returncode != 0:
+        said = server_message(proc.stderr)
         raise DeployError(f"git push to {remote}/{branch} was rejected: "
-                          f"{first_line(proc.stderr) or f'exit code {proc.returncode}'}")
+                          f"{first_line(proc.stderr) or f'exit code {proc.returncode}'}"
+                          + (f"; the server said: {said}" if said else ""))
+
+
+def server_message(stderr: bytes) -> str:
+    """The lines the remote itself sent (a hook's or branch protection's reason), on one line."""
+    text = stderr.decode("utf-8", "replace")
+    lines = [line[len("remote:"):].strip() for line in text.splitlines() if line.startswith("remote:")]
+    return " / ".join(line for line in lines if line)
 
 
 # ---------------------------------------------------------------------------------------------- folder
@@ -441,6 +475,7 @@ def cmd_deploy(args: argparse.Namespace, reporter: "Reporter") -> int:
         reporter.diagnostics(diagnostics.warnings)
         if args.no_build:
             site_dir = output_dir(root, config, BuildOptions())
+            recover(site_dir)  # a build interrupted mid-swap is completed before its output is published
             if not site_dir.is_dir():
                 raise DeployError(f"{site_dir} does not exist; run `chalk build` first, or drop --no-build")
         else:

@@ -73,6 +73,10 @@ def load_glossary(config: "Config", diagnostics: Diagnostics) -> Glossary | None
     rel = path.relative_to(config.root).as_posix() if path.is_relative_to(config.root) else str(path)
     try:
         text = decode(path.read_bytes())
+    except OSError as exc:
+        diagnostics.add(error(f"cannot read this file: {exc.strerror or exc}", rel,
+                              hint="the glossary would be missing from the site; fix its permissions"))
+        return None
     except UnicodeDecodeError as exc:
         diagnostics.add(error(f"glossary: not UTF-8 text (byte {exc.start})", rel, 1))
         return None

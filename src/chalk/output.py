@@ -1,22 +1,25 @@
 """Stage 7: the only module that writes into the output folder.
 
-It is called only after the whole site has rendered. Each file is written to a
-temporary file beside its target and moved into place with ``os.replace``;
-files whose bytes are unchanged are not touched (their mtimes stay stable);
-files from earlier builds that are no longer part of the site are removed.
+It is called only after the whole site has rendered. Changed files are staged
+first and swapped in by one short journaled step of renames (:mod:`chalk.journal`),
+so a full disk, a read-only folder, Ctrl-C or a kill never leaves a mix of old and
+new files; files whose bytes are unchanged are not touched (their mtimes stay
+stable); files from earlier builds that are no longer part of the site are removed,
+and a plain file standing where the site needs a folder is replaced.
 No path, whatever a slug or file name says, can land outside the folder.
 """
 
 from __future__ import annotations
 
+import errno
 import filecmp
 import os
 import shutil
-import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from .errors import UsageError
+from . import journal
+from .errors import BuildError, Diagnostic, UsageError
 
 KEEP = (".git",)  # never removed from the output folder (e.g. a deploy checkout)
 
@@ -67,68 +70,175 @@ def _has_links(folder: Path) -> bool:
 
 
 def write_site(output: Path, files: dict[str, bytes | Path]) -> WriteStats:
-    """Make ``output`` hold exactly ``files`` (output path -> bytes, or a file to copy)."""
+    """Make ``output`` hold exactly ``files`` (output path -> bytes, or a file to copy).
+
+    All or nothing (see :mod:`chalk.journal`): changed files are staged first and swapped in
+    with renames only; a failure at any point leaves the folder as it was, and an interruption
+    is completed by the next call. Raises :class:`BuildError` with ``path: message`` for
+    operating-system failures (full disk, read-only folder, unreadable source, name too long).
+    """
     links = output.is_dir() and _has_links(output)
-    targets = {rel: safe_target(output, rel, links) for rel in files}  # all checked before anything is written
-    output.mkdir(parents=True, exist_ok=True)
-    written = unchanged = 0
-    for rel, data in files.items():
-        if _write_if_changed(targets[rel], data):
-            written += 1
-        else:
-            unchanged += 1
-    removed = _remove_stale(output, set(targets.values()))
-    return WriteStats(written, unchanged, removed)
-
-
-def _write_if_changed(target: Path, data: bytes | Path) -> bool:
-    if data == target:
-        return False  # reused as it is: the page was not rendered again
-    if target.is_symlink() or target.is_dir():
-        _remove(target)
-    elif target.is_file() and _same(target, data):
-        return False
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".chalk-", dir=target.parent)
+    for rel in files:  # every path checked before anything is written
+        safe_target(output, rel, links)
     try:
-        with os.fdopen(fd, "wb") as handle:
-            if isinstance(data, Path):
-                with data.open("rb") as source:
-                    shutil.copyfileobj(source, handle)
-            else:
-                handle.write(data)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, target)
+        output.parent.mkdir(parents=True, exist_ok=True)
+        with journal.locked(output.parent):
+            journal.recover(output)
+            plan = _plan(output, files)
+            if not plan.changes:
+                return WriteStats(0, plan.unchanged, 0)
+            staging = journal.choose_staging(output)
+            _stage(staging, plan, files)
+            try:
+                journal.commit(plan.journal(output, staging))
+                journal.apply(plan.journal(output, staging))
+            finally:
+                shutil.rmtree(staging, ignore_errors=True)
+    except OSError as exc:
+        raise BuildError([_os_error(exc, output)]) from None
+    return WriteStats(len(plan.puts), plan.unchanged, len(plan.stale))
+
+
+def recover(output: Path) -> bool:
+    """Complete or roll back an interrupted write into ``output`` (before reading it, e.g. to deploy)."""
+    if not output.parent.is_dir():
+        return False
+    with journal.locked(output.parent):
+        return journal.recover(output)
+
+
+@dataclass
+class _Plan:
+    puts: list[str] = field(default_factory=list)  # changed or new files
+    stale: list[str] = field(default_factory=list)  # files to remove
+    blockers: list[str] = field(default_factory=list)  # non-folders standing where a folder must go
+    unchanged: int = 0
+
+    @property
+    def changes(self) -> bool:
+        return bool(self.puts or self.stale or self.blockers)
+
+    def journal(self, output: Path, staging: Path) -> journal.Journal:
+        moves = [journal.Move(rel, old=f"old/b{i}") for i, rel in enumerate(self.blockers)]
+        moves += [journal.Move(rel, new=f"new/{i}", old=f"old/{i}") for i, rel in enumerate(self.puts)]
+        moves += [journal.Move(rel, old=f"old/s{i}") for i, rel in enumerate(self.stale)]
+        return journal.Journal(output, staging, moves)
+
+
+def _plan(output: Path, files: dict[str, bytes | Path]) -> _Plan:
+    plan = _Plan()
+    existing = _existing(output)
+    name_max = _name_max(output)
+    blockers: set[str] = set()
+    for rel, data in files.items():
+        _check_name(rel, name_max)
+        parts = rel.split("/")
+        for depth in range(1, len(parts)):
+            prefix = "/".join(parts[:depth])
+            if prefix in existing:  # a plain file (or link) where a folder must go: chalk owns that name
+                blockers.add(prefix)
+        target = output / rel
+        if rel in existing and not target.is_symlink() and _same(target, data):
+            plan.unchanged += 1
+        else:
+            plan.puts.append(rel)
+    plan.blockers = sorted(blockers)
+    plan.stale = sorted(rel for rel in existing if rel not in files and rel not in blockers)
+    return plan
+
+
+def _existing(output: Path) -> set[str]:
+    """Every file and link in ``output`` chalk may replace or remove (not .git, not a staging folder)."""
+    found: set[str] = set()
+    if not output.is_dir():
+        return found
+    skip = set(journal.staging_candidates(output))
+    for dirpath, dirnames, filenames in os.walk(output):
+        folder = Path(dirpath)
+        links = [d for d in dirnames if (folder / d).is_symlink()]  # a link to a folder is an entry, not a walk
+        dirnames[:] = [d for d in dirnames if d not in KEEP and folder / d not in skip and d not in links]
+        for name in (*filenames, *links):
+            if folder == output and name in KEEP:
+                continue
+            found.add((folder / name).relative_to(output).as_posix())
+    return found
+
+
+def _stage(staging: Path, plan: _Plan, files: dict[str, bytes | Path]) -> None:
+    """Write every changed file into the staging folder; on any failure remove it and re-raise."""
+    shutil.rmtree(staging, ignore_errors=True)
+    try:
+        (staging / "new").mkdir(parents=True)
+        (staging / "old").mkdir()
+        for index, rel in enumerate(plan.puts):
+            _write(staging / "new" / str(index), files[rel])
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        shutil.rmtree(staging, ignore_errors=True)
         raise
-    return True
+
+
+def _write(path: Path, data: bytes | Path) -> None:
+    with open(path, "xb") as handle:
+        if isinstance(data, Path):
+            with data.open("rb") as source:
+                shutil.copyfileobj(source, handle)
+        else:
+            handle.write(data)
+    os.chmod(path, 0o644)
 
 
 def _same(target: Path, data: bytes | Path) -> bool:
-    if isinstance(data, Path):
-        return filecmp.cmp(target, data, shallow=False)
-    return target.stat().st_size == len(data) and target.read_bytes() == data
+    if data == target:
+        return target.is_file()  # reused as it is: the page was not rendered again
+    try:
+        if not target.is_file():
+            return False
+        if isinstance(data, Path):
+            return filecmp.cmp(target, data, shallow=False)
+        return target.stat().st_size == len(data) and target.read_bytes() == data
+    except OSError as exc:
+        if isinstance(data, Path) and exc.filename == str(data):
+            raise  # the source cannot be read: reported as such
+        return False
 
 
-def _remove_stale(output: Path, keep: set[Path]) -> int:
-    removed = 0
-    for dirpath, dirnames, filenames in os.walk(output, topdown=False):
-        folder = Path(dirpath)
-        if any(part in KEEP for part in folder.relative_to(output).parts):
-            continue
-        for name in filenames:
-            path = folder / name
-            if path not in keep and not (folder == output and name in KEEP):
-                path.unlink()
-                removed += 1
-        if folder != output and not any(folder.iterdir()):
-            folder.rmdir()
-    return removed
+def _name_max(output: Path) -> int:
+    folder = output if output.is_dir() else output.parent
+    try:
+        return os.pathconf(folder, "PC_NAME_MAX")
+    except (OSError, ValueError, AttributeError):
+        return 255
 
 
-def _remove(path: Path) -> None:
-    if path.is_dir() and not path.is_symlink():
-        shutil.rmtree(path)
+def _check_name(rel: str, name_max: int) -> None:
+    for part in rel.split("/"):
+        if len(os.fsencode(part)) > name_max:
+            raise OSError(errno.ENAMETOOLONG, f"File name too long ({len(os.fsencode(part))} bytes in one part of "
+                          f"the path; at most {name_max})", rel)
+
+
+def _os_error(exc: OSError, output: Path) -> Diagnostic:
+    """``path: message`` for a failure while writing, with what it means for the site."""
+    filename = str(exc.filename) if exc.filename is not None else str(output)
+    path = Path(filename)
+    if not path.is_absolute() and not filename.startswith(str(output)):
+        path = output / filename
+    reason = exc.strerror or str(exc)
+    if exc.errno == errno.ENOSPC:
+        hint = "free some space and build again"
+    elif exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+        hint = "the output folder must be writable; choose another with --output"
+    elif exc.errno == errno.ENAMETOOLONG:
+        hint = "shorten the slug, tag or file name this path comes from"
     else:
-        path.unlink()
+        hint = ""
+    source = not path.is_relative_to(output) and not path.is_relative_to(output.parent / f".{output.name}")
+    what = "cannot read this file" if source and exc.errno != errno.ENOSPC else "cannot write the site"
+    return Diagnostic(f"{what}: {reason}; the output folder was left as it was", _shown(path), hint=hint)
+
+
+def _shown(path: Path) -> str:
+    try:
+        return path.relative_to(Path.cwd()).as_posix()
+    except ValueError:
+        return str(path)

@@ -20,7 +20,7 @@ from .assets import PYGMENTS_CSS, content_hash, pygments_css, static_files
 from .cache import CACHE_DIR, BuildState, load_state, save_state
 from .check import CheckMemo, SourceText, check_site
 from .config import Config, load_config, with_base_url
-from .content import Source, discover, read_source, unused_files_warning
+from .content import Source, discover, read_source, unreadable, unused_files_warning
 from .drawing import Drawer, DrawingStore, Drawn, standalone
 from .model.drawings import Drawing, find_drawings
 from .glossary import Glossary, load_glossary
@@ -32,6 +32,7 @@ from .output import WriteStats, check_output_dir, write_site
 from .references import CitationStage
 from .report import BuildSummary, SlotNote
 from .search import index_site
+from .textclean import clean_output
 from .render import RenderMemo, TrackingEnvironment, make_environment, render_all, template_files
 
 HASHED_SUFFIXES = (".css", ".js")
@@ -196,8 +197,12 @@ class Builder:
 
     def load_sources(self, config: Config, diagnostics: Diagnostics) -> list[Source]:
         sources, seen = [], {}
-        for path in discover(config.content_dir):
-            stat = path.stat()
+        for path in discover(config.content_dir, diagnostics):
+            try:
+                stat = path.stat()
+            except OSError as exc:  # deleted since it was found
+                diagnostics.add(unreadable(path.relative_to(config.root).as_posix(), exc))
+                continue
             stamp = (stat.st_mtime_ns, stat.st_size)
             cached = self._sources.get(path)
             if cached is None or cached[0] != stamp or not self.incremental:
@@ -254,8 +259,8 @@ class Builder:
             files: dict[str, bytes | Path] = dict(static_files(config, diagnostics))
             files[PYGMENTS_CSS] = pygments_css(config)
             files.update(loaded.drawn_files)
-            hashes = {rel: content_hash(data if isinstance(data, bytes) else data.read_bytes())
-                      for rel, data in files.items() if rel.endswith(HASHED_SUFFIXES)}
+            hashes = asset_hashes(files, config.root, diagnostics)
+            diagnostics.raise_if_errors()
             globals_key = content_hash(repr((config, sorted(hashes.items()))).encode())
             env_key = globals_key + repr(template_files(config))
             if self._env is None or self._env[0] != env_key:  # templates compile once per Builder
@@ -265,7 +270,10 @@ class Builder:
             for rel in sorted(pages.keys() & files.keys()):
                 diagnostics.add(Diagnostic(f"static/{rel} and a generated page both want {rel}", f"static/{rel}"))
             files.update(pages)
-        self._stop_if_errors(diagnostics)
+            for rel, data in pages.items():
+                if isinstance(data, bytes) and rel.endswith((".html", ".xml")):
+                    files[rel] = clean_output(rel, data, diagnostics)
+        diagnostics.raise_if_errors()
         if config.search and self.options.search:
             with loaded.timings.stage("search"):
                 files.update(self._search_index(files, config, diagnostics))
@@ -340,6 +348,20 @@ def build(root: Path, options: BuildOptions = BuildOptions()) -> BuildResult:
     result = builder.build()
     save_state(folder, builder.state())
     return result
+
+
+def asset_hashes(files: dict[str, bytes | Path], root: Path, diagnostics: Diagnostics) -> dict[str, str]:
+    """Content hashes of stylesheets and scripts; a file that cannot be read is an error naming it."""
+    hashes = {}
+    for rel, data in files.items():
+        if rel.endswith(HASHED_SUFFIXES):
+            try:
+                hashes[rel] = content_hash(data if isinstance(data, bytes) else data.read_bytes())
+            except OSError as exc:
+                shown = data.relative_to(root).as_posix() if isinstance(data, Path) and data.is_relative_to(root) \
+                    else str(data)
+                diagnostics.add(Diagnostic(f"cannot read this file: {exc.strerror or exc}", shown))
+    return hashes
 
 
 def strict(diagnostics: Diagnostics, site: Site) -> Diagnostics:

@@ -45,6 +45,7 @@ class SiteContext:
     build_date: datetime
     generator: str
     search: bool = False
+    listings: list[Any] = field(default_factory=list)  # generated pages (series, glossary...) for the sitemap
 
 
 Fact = tuple[str, str]  # (model object key, attribute name)
@@ -211,7 +212,11 @@ def site_context(site: Site) -> SiteContext:
         base_path=c.base_path, menu=c.menu, params=c.params, posts=site.posts, pages=site.pages, tags=site.tags,
         years=site.years, slots=site.slots, build_date=site.build_date or datetime(1970, 1, 1, tzinfo=timezone.utc),
         generator=f"chalk {__version__}", search=search_enabled(c),
+        listings=[item for item in site.listings if item.kind in SITEMAP_LISTINGS],
     )
+
+
+SITEMAP_LISTINGS = ("series-index", "series", "glossary")  # generated pages the sitemap lists besides tags
 
 
 def render_item(env: jinja2.Environment, item: Page | Listing, site: SiteContext,
@@ -231,6 +236,9 @@ def render_item(env: jinja2.Environment, item: Page | Listing, site: SiteContext
         path, line = _template_frame(exc.__traceback__, templates_root)  # a template includes a missing one
         return None, error(f"template: {exc.name} not found in templates/", path, line,
                            hint="check the template's include/extends/import or create the file")
+    except OSError as exc:  # a template file that cannot be read is named itself, not its includer
+        return None, error(f"cannot read this template: {exc.strerror or exc}",
+                           _template_path(exc.filename, templates_root), hint="fix its permissions")
     except Exception as exc:  # any error raised while a template runs is the template's problem
         path, line = _template_frame(exc.__traceback__, templates_root)
         return None, error(f"template: {type(exc).__name__}: {exc} (rendering {_describe(item)})", path, line)
@@ -309,7 +317,11 @@ def template_hashes(env: jinja2.Environment) -> dict[str, str]:
     for folder in reversed(loader.searchpath):
         for path in Path(folder).rglob("*"):
             if path.is_file():
-                hashes[path.relative_to(folder).as_posix()] = hashlib.sha1(path.read_bytes()).hexdigest()
+                try:
+                    digest = hashlib.sha1(path.read_bytes()).hexdigest()
+                except OSError:  # rendering with it reports the file
+                    digest = ""
+                hashes[path.relative_to(folder).as_posix()] = digest
     return hashes
 
 

@@ -63,7 +63,7 @@ This blog is written in Markdown and published with chalk.
 
 def new_post(root: Path, title: str, today: date, page: bool = False) -> Path:
     """Create ``content/posts/<slug>.md`` (or ``content/<slug>.md`` for a page) as a draft."""
-    slug = slugify(title)
+    slug = short_slug(slugify(title))
     if not slug:
         raise UsageError(f"cannot make a file name from the title {title!r}; use letters or digits")
     folder = root / "content" if page else root / "content" / POSTS_DIR
@@ -78,6 +78,17 @@ def new_post(root: Path, title: str, today: date, page: bool = False) -> Path:
     with path.open("x", encoding="utf-8") as handle:
         handle.write("\n".join(lines))
     return path
+
+
+MAX_FILE_SLUG = 80  # a long title makes a file name that still fits every file system and URL bar
+
+
+def short_slug(slug: str, most: int = MAX_FILE_SLUG) -> str:
+    """``slug`` cut at a word boundary to at most ``most`` characters (the title itself is kept whole)."""
+    if len(slug) <= most:
+        return slug
+    cut = slug[:most + 1].rsplit("-", 1)[0] if "-" in slug[:most + 1] else slug[:most]
+    return cut.strip("-") or slug[:most]
 
 
 def init_site(target: Path, today: date, title: str = "My explainers", author: str = "") -> list[Path]:

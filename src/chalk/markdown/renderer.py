@@ -30,6 +30,7 @@ from .context import DocumentContext
 from .diagrams import ENGINES, DiagramSlot, fence_slot, parse_slot, slot_html
 from .glossary import GlossaryExtension
 from .katex import KatexEngine, katex_macros
+from .limits import bound
 from .math import MathExtension, MathFence
 from .sidenotes import SidenoteExtension
 from .text import WORDS_PER_MINUTE, count_words, reading_text, summarize, summary_before_more
@@ -134,12 +135,18 @@ class MarkdownRenderer:
     """A reusable Markdown converter (building one costs milliseconds; reuse it)."""
 
     def __init__(self, glossary: Glossary | None = None, math_macros: dict[str, Any] | None = None) -> None:
-        self._collector = _SlotCollector()
-        self._context = DocumentContext()
-        self._cells = CellFence()
         self._glossary = glossary
         self._macros = katex_macros(math_macros or {})
         self._math = KatexEngine(self._macros)  # one per renderer: its QuickJS context and its formula cache
+        self._fresh()
+
+    def _fresh(self) -> None:
+        """A new Python-Markdown instance: after an exception its parser state cannot be trusted
+        (``reset()`` leaves the block parser's state stack as the exception left it)."""
+        glossary = self._glossary
+        self._collector = _SlotCollector()
+        self._context = DocumentContext()
+        self._cells = CellFence()
         configs = {name: dict(values) for name, values in SETTINGS.items()}
         configs["toc"]["slugify"] = slugify_unicode
         configs["pymdownx.superfences"] = {
@@ -164,16 +171,23 @@ class MarkdownRenderer:
     def render(self, body: str, path: str = "", body_line: int = 1, cells: ArticleCells | None = None) -> Rendered:
         """Render ``body`` (whose first line is line ``body_line`` of ``path``); ``cells`` holds the
         outputs of its executable cells (see :mod:`chalk.execute`), None when it has none."""
+        bounded = bound(body, path, body_line)
+        body = bounded.body
         fences = scan_fences(body)
-        problems = list(_fence_problems(fences, path, body_line))
+        problems = [*bounded.problems, *_fence_problems(fences, path, body_line)]
         self._collector.path, self._collector.line_offset = path, body_line - 1
         self._collector.fences, self._collector.slots, self._collector.diagnostics = list(fences), [], []
         self._context.reset(path, body, body_line - 1)
         self._math.begin_document()
         self._cells.reset(path, body, body_line, cells)
         try:
-            html = self._md.reset().convert(body)
+            html = bounded.restore(self._md.reset().convert(body))
             toc = tuple(_toc_entry(token) for token in getattr(self._md, "toc_tokens", []))
+        except Exception as exc:  # RecursionError and the like: this text fails, the next renders clean
+            self._fresh()
+            return Rendered("", (), (), "", 0, (*problems, error(
+                f"markdown: cannot render this text: {type(exc).__name__}: {str(exc)[:200]}", path, body_line,
+                hint="simplify deeply nested lists, quotes or HTML in it")))
         finally:
             self._md.reset()
         problems.extend(self._collector.diagnostics)

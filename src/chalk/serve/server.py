@@ -14,6 +14,8 @@
 from __future__ import annotations
 
 import json
+import socket
+import sys
 import mimetypes
 import queue
 import re
@@ -36,6 +38,10 @@ EVENTS_PATH = CHALK_PREFIX + "events"
 SCRIPT_PATH = CHALK_PREFIX + "reload.js"
 REQUEST_WAIT_SECONDS = 10.0
 KEEPALIVE_SECONDS = 15.0
+SOCKET_TIMEOUT_SECONDS = 20.0  # an idle or slow client is dropped (longer than KEEPALIVE_SECONDS for SSE)
+MAX_CONNECTIONS = 64  # at once; more are answered 503 and closed (each one holds a thread)
+LISTEN_BACKLOG = 128
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 _ASSET_QUERY = re.compile(rb"\?v=[0-9a-f]+")
 
 
@@ -275,6 +281,7 @@ class Handler(BaseHTTPRequestHandler):
 
     server_version = "chalk-preview"
     protocol_version = "HTTP/1.1"
+    timeout = SOCKET_TIMEOUT_SECONDS
     preview: Preview  # set on the subclass made by make_server
 
     def log_message(self, format: str, *args: Any) -> None:  # quiet: the terminal is for build output
@@ -295,7 +302,19 @@ class Handler(BaseHTTPRequestHandler):
 
     do_POST = do_PUT = do_DELETE = do_PATCH = do_OPTIONS = do_TRACE = do_CONNECT = _not_allowed
 
+    def _host_allowed(self) -> bool:
+        """Only this machine's names (and --host): a page elsewhere that rebinds its DNS name to
+        127.0.0.1 sends its own name, and must not read the preview (drafts included)."""
+        host = (self.headers.get("Host") or "").strip().lower()
+        name = host[1:host.index("]")] if host.startswith("[") and "]" in host else host.rsplit(":", 1)[0]
+        allowed = {*LOOPBACK_HOSTS, self.preview.host.lower().strip("[]")}
+        return name in allowed
+
     def _respond(self, head: bool) -> None:
+        if not self._host_allowed():
+            self.close_connection = True
+            return self._send(HTTPStatus.FORBIDDEN, b"Forbidden: unknown Host header\n", "text/plain; charset=utf-8",
+                              head=head, extra={"Connection": "close"})
         path = urlsplit(self.path).path
         if path == EVENTS_PATH and not head:
             return self._events()
@@ -378,8 +397,42 @@ def _html_escape(text: str) -> str:
 
 
 class PreviewHTTPServer(ThreadingHTTPServer):
+    """A thread per connection, at most MAX_CONNECTIONS at once; aborted requests are not worth a word."""
+
     daemon_threads = True
     allow_reuse_address = True
+    request_queue_size = LISTEN_BACKLOG
+    log: Callable[[str], None] = print
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self._slots = threading.BoundedSemaphore(MAX_CONNECTIONS)
+        super().__init__(*args, **kwargs)
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        if not self._slots.acquire(blocking=False):
+            try:
+                request.settimeout(1.0)
+                request.sendall(b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\n"
+                                b"Retry-After: 1\r\n\r\n")
+            except OSError:
+                pass
+            self.shutdown_request(request)
+            return
+        super().process_request(request, client_address)
+
+    def process_request_thread(self, request: Any, client_address: Any) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self._slots.release()
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A browser that gave up on a request (closed tab, reload) is normal: say nothing.
+        Anything else is one line, not a traceback."""
+        exc = sys.exc_info()[1]
+        if isinstance(exc, (ConnectionError, TimeoutError, socket.timeout)):
+            return
+        self.log(f"preview server: {type(exc).__name__}: {exc}")
 
 
 def make_server(root: Path, host: str = "127.0.0.1", port: int = 8000, drafts: bool = True,
@@ -389,6 +442,7 @@ def make_server(root: Path, host: str = "127.0.0.1", port: int = 8000, drafts: b
     handler = type("BoundHandler", (Handler,), {"preview": preview})
     try:
         server = PreviewHTTPServer((host, port), handler)
+        server.log = log
     except OSError as exc:
         if exc.errno in (98, 48) or isinstance(exc, PermissionError):
             raise PortInUse(host, port) from None
