@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pygments.styles import get_all_styles
 
 from .errors import Diagnostics, UsageError, error, warning
+from .images.settings import ImageSettings, check_images, image_settings
 from .yamlsource import YamlProblem, parse_mapping
 
 CONFIG_FILE = "site.yaml"
@@ -48,6 +49,7 @@ class Config:
     search: bool = False  # full-text search with Pagefind (the `search` extra); see chalk.search
     deploy: dict[str, Any] = field(default_factory=dict)
     series: dict[str, Any] = field(default_factory=dict)  # slug -> {title, description}; see chalk.series
+    images: ImageSettings = ImageSettings()  # responsive variants and social cards; see chalk.images
 
     @property
     def base_path(self) -> str:
@@ -152,9 +154,13 @@ OPTIONS: tuple[Option, ...] = (
     Option("series", dict, "Titles and descriptions of series: slug -> {title, description}.", check=_check_series),
     Option("search", bool, "Full-text search with Pagefind: a search box in the header and an index built after "
            "each build (default: false; needs `pip install chalk-ssg[search]`)."),
+    Option("images", (dict, bool), "Responsive images and social cards: {widths, formats, quality, max_kb, sizes, "
+           "cards}, or false to copy images as they are (needs `pip install 'chalk-ssg[images]'`).",
+           check=check_images),
 )
 
-_TYPE_NAMES = {str: "text", int: "a whole number", list: "a list", dict: "a mapping", bool: "true or false"}
+_TYPE_NAMES: dict[Any, str] = {str: "text", int: "a whole number", list: "a list", dict: "a mapping",
+                               bool: "true or false", (dict, bool): "a mapping or false"}
 
 
 def load_config(root: Path, diagnostics: Diagnostics) -> Config | None:
@@ -197,7 +203,7 @@ def _validate(data: dict[str, Any], line_of: Callable[[str], int], diagnostics: 
                                       CONFIG_FILE, 1, hint=option.doc))
             continue
         value = data[option.name]
-        if not isinstance(value, option.kind) or isinstance(value, bool) and option.kind is not bool:
+        if not isinstance(value, option.kind) or isinstance(value, bool) and bool not in _kinds(option.kind):
             diagnostics.add(error(f"{option.name}: expected {_TYPE_NAMES[option.kind]}, got {value!r}",
                                   CONFIG_FILE, line_of(option.name)))
             continue
@@ -210,11 +216,15 @@ def _validate(data: dict[str, Any], line_of: Callable[[str], int], diagnostics: 
     return values
 
 
+def _kinds(kind: type | tuple[type, ...]) -> tuple[type, ...]:
+    return kind if isinstance(kind, tuple) else (kind,)
+
+
 def _make_config(root: Path, values: dict[str, Any]) -> Config:
     base_url = values["base_url"]
     if not base_url.endswith("/"):
         base_url += "/"
-    values = dict(values, base_url=base_url)
+    values = dict(values, base_url=base_url, images=image_settings(values.get("images")))
     config = Config(root=root.resolve(), **{k: v for k, v in values.items() if k != "menu"})
     menu = tuple(MenuItem(str(item["title"]), _menu_url(config, str(item["url"]))) for item in values.get("menu", []))
     return dataclasses.replace(config, menu=menu)

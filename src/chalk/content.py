@@ -21,7 +21,8 @@ POSTS_DIR = "posts"
 FENCE = "---"
 BOM = b"\xef\xbb\xbf"
 KNOWN_FIELDS = ("title", "date", "updated", "summary", "tags", "draft", "slug", "author", "toc", "template",
-                "series", "series_part")
+                "series", "series_part", "image", "image_alt")
+BUNDLE_INDEX = "index.md"  # content/posts/<slug>/index.md: a page bundle, its files published beside the page
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,8 @@ class FrontMatter:
     template: str | None = None
     series: str | None = None  # the name of the series this article is a part of
     series_part: int | None = None  # its place in the series, from 1
+    image: str | None = None  # the social image (relative to the file, or /path under static/)
+    image_alt: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
     lines: dict[str, int] = field(default_factory=dict)
 
@@ -67,6 +70,25 @@ def discover(content_dir: Path) -> list[Path]:
     )
 
 
+def bundle_resources(source: Path, content_dir: Path) -> list[Path]:
+    """The files of a page bundle (``.../<slug>/index.md``): everything else in its folder and
+    below, except Markdown, hidden or ``_`` files, and folders that are bundles of their own."""
+    if source.name != BUNDLE_INDEX or source.parent == content_dir:
+        return []
+    folder, found = source.parent, []
+    for path in sorted(folder.rglob("*")):
+        rel = path.relative_to(folder)
+        if not path.is_file() or path.suffix == ".md" or any(p.startswith((".", "_")) or p.endswith("~")
+                                                              for p in rel.parts):
+            continue
+        if any((folder / Path(*rel.parts[:i]) / BUNDLE_INDEX).is_file() for i in range(1, len(rel.parts))):
+            continue  # inside a nested bundle
+        if not path.resolve().is_relative_to(folder.resolve()):
+            continue  # a symlink to elsewhere on the disk is never published
+        found.append(path)
+    return found
+
+
 def kind_of(path: Path, content_dir: Path) -> str:
     parts = path.relative_to(content_dir).parts
     return "post" if len(parts) > 1 and parts[0] == POSTS_DIR else "page"
@@ -88,7 +110,8 @@ def read_source(path: Path, root: Path, content_dir: Path, tz: tzinfo, diagnosti
     if split is None:
         return None
     mapping, body, body_line = split
-    meta = validate_front_matter(mapping, kind, path.stem, rel, tz, diagnostics)
+    stem = path.parent.name if path.name == BUNDLE_INDEX and path.parent != content_dir else path.stem
+    meta = validate_front_matter(mapping, kind, stem, rel, tz, diagnostics)
     if meta is None:
         return None
     return Source(path, rel, kind, meta, body, body_line)
@@ -154,6 +177,8 @@ def validate_front_matter(mapping: YamlMapping, kind: str, stem: str, rel: str, 
         "template": field_value("template", _template, "a template file name like post.html"),
         "series": field_value("series", _series, "a series name like Generative models"),
         "series_part": field_value("series_part", _part, "a whole number of at least 1, like 2"),
+        "image": field_value("image", _text, "an image file like cover.jpg"),
+        "image_alt": field_value("image_alt", _text, "text describing the image"),
     }
     slug_source = data.get("slug") if data.get("slug") is not None else stem
     slug = slugify(str(slug_source))

@@ -24,6 +24,7 @@ from .content import Source, discover, read_source
 from .model.drawings import Drawing, find_drawings
 from .glossary import Glossary, load_glossary
 from .errors import BuildError, Diagnostic, Diagnostics, Severity
+from .images.publish import ImageWork, publish_images
 from .markdown import MarkdownRenderer, Rendered
 from .model import ContentMemo, Site, build_site
 from .output import WriteStats, check_output_dir, write_site
@@ -72,6 +73,7 @@ class Loaded:
     diagnostics: Diagnostics
     timings: Timings
     texts: dict[str, SourceText] = field(default_factory=dict)
+    images: ImageWork | None = None  # set by render(): bundle files, variants and cards (chalk.images)
 
 
 @dataclass
@@ -222,6 +224,8 @@ class Builder:
         with loaded.timings.stage("render"):
             files: dict[str, bytes | Path] = dict(static_files(config, diagnostics))
             files[PYGMENTS_CSS] = pygments_css(config)
+            loaded.images = publish_images(loaded.site, files, loaded.texts, diagnostics, self.options.jobs)
+            files.update(loaded.images.files)
             hashes = {rel: content_hash(data if isinstance(data, bytes) else data.read_bytes())
                       for rel, data in files.items() if rel.endswith(HASHED_SUFFIXES)}
             globals_key = content_hash(repr((config, sorted(hashes.items()))).encode())

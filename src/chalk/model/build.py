@@ -85,7 +85,7 @@ def _make_page(config: Config, source: Source, rendered: Rendered, drawings: dic
         date=meta.date, updated=meta.updated, author=meta.author or config.author, draft=meta.draft,
         toc=rendered.toc, show_toc=meta.toc and _heading_count(rendered.toc) >= 2,
         word_count=rendered.word_count, reading_time=rendered.reading_time, extra=meta.extra, diagrams=slots,
-        terms=rendered.terms,
+        terms=rendered.terms, image=meta.image, image_alt=meta.image_alt, image_line=meta.lines.get("image", 1),
     )
 
 

@@ -34,6 +34,16 @@ class Year:
     posts: list["Page"] = field(repr=False)
 
 
+@dataclass(frozen=True)
+class SocialImage:
+    """The page's Open Graph / Twitter image: an absolute URL and its size (see chalk.images)."""
+
+    url: str
+    width: int
+    height: int
+    alt: str
+
+
 @dataclass(eq=False)
 class Page:
     """A post (kind 'post', dated, listed) or a plain page (kind 'page')."""
@@ -69,6 +79,10 @@ class Page:
     series_prev: "Page | None" = field(default=None, repr=False)
     series_next: "Page | None" = field(default=None, repr=False)
     terms: tuple[str, ...] = field(default=(), repr=False)  # slugs of the glossary terms it uses
+    social_image: SocialImage | None = field(default=None, repr=False)  # set by chalk.images
+    image: str | None = field(default=None, repr=False)  # front matter image: / image_alt: (and its line)
+    image_alt: str | None = field(default=None, repr=False)
+    image_line: int = field(default=1, repr=False)
 
     @property
     def lastmod(self) -> datetime | None:
