@@ -246,3 +246,15 @@ def test_zoom_link_points_to_the_full_image_and_is_not_nested_in_links(make_site
     assert [a.get("href") for a in zooms] == ["/blog/posts/z/p.jpg"]
     assert any(s.get("src", "").endswith("js/zoom.js") or "zoom.js" in (s.get("src") or "")
                for s in root_html.iter("script"))
+
+
+def test_an_svg_front_matter_image_falls_back_to_a_card_with_a_warning(make_site):
+    svg = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><rect width="10" height="10"/></svg>'
+    root = make_site({"content/posts/s/index.md": post("S", image="featured.svg"),
+                      "content/posts/s/featured.svg": svg})
+    result = build(root)
+    assert [d.format() for d in result.diagnostics.warnings if "image:" in d.message] == [
+        "content/posts/s/index.md:4: warning: image: featured.svg: social sites show no SVG images, so the page "
+        "gets a generated card instead (give a JPEG or PNG version, or leave image: out)"]
+    meta, card = card_of(result, "posts/s/index.html")
+    assert meta["og:image"] == BASE + "social/posts/s.png" and decoded(card).size == (1200, 630)

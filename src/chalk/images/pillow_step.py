@@ -121,7 +121,7 @@ def _social(config: Config, pages: list[Page], available: dict[str, Path], cache
                 found[page] = (given[0], given[1].target)
                 if not Path(given[1].target).is_file():
                     jobs.append((given[1], page))
-            continue
+                continue
         if not config.images.cards:
             continue
         series = page.series.title if page.series is not None else ""
@@ -141,9 +141,14 @@ def _given(config: Config, page: Page, available: dict[str, Path], cache: Path, 
     assert page.image is not None
     rel = site_rel(page.image, page, config)
     path = available.get(rel) if rel is not None else None
-    if path is None or path.suffix.lower() not in RASTER:
+    if path is None:
         diagnostics.add(error(f"image: {page.image}: no such image file in the site", page.source, page.image_line,
                               hint="name a JPEG, PNG, WebP or AVIF file beside the page, or /path under static/"))
+        return None
+    if path.suffix.lower() not in RASTER:
+        diagnostics.add(warning(f"image: {page.image}: social sites show no {path.suffix[1:].upper()} images, so "
+                                "the page gets a generated card instead", page.source, page.image_line,
+                                hint="give a JPEG or PNG version, or leave image: out"))
         return None
     digest = digests.get(path) or digest_of(path)
     kind = "jpg" if path.suffix.lower() in (".jpg", ".jpeg") else "png"

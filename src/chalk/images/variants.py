@@ -237,7 +237,7 @@ def encode(image: Image.Image, kind: str, quality: int, icc: bytes | None = None
     elif kind == "webp":
         image.save(buffer, "WEBP", quality=quality, method=4, **extra)
     elif kind == "avif":
-        image.save(buffer, "AVIF", quality=quality, speed=7, **extra)
+        image.save(buffer, "AVIF", quality=quality, speed=8, **extra)  # speed 8: ~4x faster than 6-7, a little larger
     else:
         raise ValueError(kind)
     return buffer.getvalue()
