@@ -6,7 +6,6 @@ site folder here.
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import posixpath
 from dataclasses import dataclass, field
@@ -82,7 +81,11 @@ def publish_images(site: Site, files: dict[str, bytes | Path], texts: Mapping[st
 
 
 def _pillow(config: Config, needed: bool, diagnostics: Diagnostics) -> bool:
-    if importlib.util.find_spec("PIL") is not None:
+    try:
+        import PIL  # noqa: F401
+    except ImportError:
+        pass
+    else:
         return True
     if config.images.configured:
         diagnostics.add(error("images: resizing images and drawing social cards needs Pillow, which is not "
