@@ -79,6 +79,7 @@ def test_picture_has_srcset_sizes_and_size_and_only_the_first_image_is_eager(bun
     assert first.get("src") == "photo.jpg" and first.get("alt") == "A wide photo"
     assert first.get("srcset") == ", ".join(f"/blog/posts/photos/photo-{w}w.jpg {w}w" for w in (360, 720, 1080, 1440))
     assert first.get("sizes") == "(min-width: 46rem) 42rem, calc(100vw - 2rem)"
+    assert second.get("sizes") == "(min-width: 532px) 500px, calc(100vw - 2rem)"  # narrower than the column
     sources = find_all(pictures[0], "source")
     assert [s.get("type") for s in sources] == ["image/avif", "image/webp"]
     assert sources[0].get("srcset").split(", ")[0] == "/blog/posts/photos/photo-360w.avif 360w"
@@ -258,3 +259,15 @@ def test_an_svg_front_matter_image_falls_back_to_a_card_with_a_warning(make_site
         "gets a generated card instead (give a JPEG or PNG version, or leave image: out)"]
     meta, card = card_of(result, "posts/s/index.html")
     assert meta["og:image"] == BASE + "social/posts/s.png" and decoded(card).size == (1200, 630)
+
+
+def test_a_diagram_slots_png_drawing_gets_variants(make_site):
+    body = "Text.\n\n```diagram\nid: flow\nalt: Files flow into pages.\ncaption: The flow\n```\n"
+    root = make_site({"content/posts/d.md": post("D", body=body), "static/diagrams/flow.png": photo(1000, 500, "PNG")})
+    out = build(root).output
+    figure = find_one(parse_html(out / "posts/d/index.html"), "figure", id="flow")
+    img = find_one(figure, "img")
+    assert img.get("src") == "/blog/diagrams/flow.png" and img.get("alt") == "Files flow into pages."
+    assert (img.get("width"), img.get("height")) == ("1000", "500")
+    assert [s.get("type") for s in find_all(figure, "source")] == ["image/avif", "image/webp"]
+    assert decoded(out / "diagrams/flow-720w.webp").size == (720, 360)

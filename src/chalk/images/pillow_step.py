@@ -19,6 +19,7 @@ from ..model.site import SocialImage
 from .cards import CardJob, card_key, draw_card, theme_colours
 from .html import Plain, Responsive
 from .publish import ImageStats
+from .settings import DEFAULT_SIZES
 from .sources import Use, site_rel, url_of
 from .variants import (EXTENSIONS, MIME, RASTER, CoverJob, Outcome, SourceInfo, VariantJob, cache_dir, digest_of,
                        make_cover, make_variants, missing, plan, read_info, shard)
@@ -26,6 +27,7 @@ from .variants import (EXTENSIONS, MIME, RASTER, CoverJob, Outcome, SourceInfo, 
 Job = Union[VariantJob, CoverJob, CardJob]
 CARD_WIDTH, CARD_HEIGHT = 1200, 630
 SOCIAL_DIR = "social"
+COLUMN_PX = 672  # 42rem: the theme's text column at its widest
 
 
 @dataclass
@@ -103,7 +105,14 @@ def _responsive(rel: str, info: SourceInfo, digest: str, cache: Path, config: Co
     fallback = variants[-1].format
     sources = tuple((MIME[kind], ", ".join(entries)) for kind, entries in srcsets.items() if kind != fallback)
     return Responsive(info.width, info.height, url_of(rel, config), sources, ", ".join(srcsets[fallback]),
-                      settings.sizes)
+                      _sizes(settings.sizes, info.width))
+
+
+def _sizes(sizes: str, width: int) -> str:
+    """The default sizes says "the text column"; an image narrower than the column is shown at its own width."""
+    if sizes != DEFAULT_SIZES or width >= COLUMN_PX:
+        return sizes
+    return f"(min-width: {width + 32}px) {width}px, calc(100vw - 2rem)"
 
 
 def _social(config: Config, pages: list[Page], available: dict[str, Path], cache: Path, digests: dict[Path, str],
