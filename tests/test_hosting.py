@@ -33,8 +33,8 @@ pytestmark = pytest.mark.server
 
 BASE = "/blog/"
 # A 1x1 transparent PNG.
-PNG = bytes.fromhex("89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489"
-                    "0000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082")
+PNG = bytes.fromhex("89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4"
+                    "890000000d49444154789c6360606060000000050001a5f645400000000049454e44ae426082")  # a valid 1x1 PNG: images are decoded and resized
 SVG = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 40 20"><rect width="40" height="20"/></svg>\n'
 
 

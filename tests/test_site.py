@@ -211,7 +211,8 @@ def test_article_content_html(out):
     filled = find_one(root, "figure", id="filled")
     img = find_one(filled, "img")
     assert img.get("src") == BASE_PATH + "diagrams/filled.svg"
-    assert (img.get("width"), img.get("height"), img.get("loading")) == ("640", "360", "lazy")
+    assert (img.get("width"), img.get("height")) == ("640", "360")
+    assert img.get("loading") is None and img.get("fetchpriority") == "high"  # the page's first image: eager
     assert img.get("alt") == "Boxes and arrows."
     pending = find_one(root, "figure", id="pending")
     assert has_class(pending, "diagram--pending")
@@ -447,7 +448,7 @@ def test_strict_fails_while_a_slot_awaits_its_drawing_and_passes_once_drawn(make
     img = find_one(figure, "img")
     assert img.get("src") == "/blog/diagrams/pipeline.svg"
     assert (img.get("width"), img.get("height")) == ("800", "450")
-    assert img.get("loading") == "lazy"
+    assert img.get("loading") is None and img.get("fetchpriority") == "high"  # the page's first image: eager
     assert img.get("alt") == "Files flow into pages."
     assert (root / "public/diagrams/pipeline.svg").is_file()
 

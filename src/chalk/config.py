@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pygments.styles import get_all_styles
 
 from .errors import Diagnostics, UsageError, error, warning
+from .images.settings import ImageSettings, check_images, image_settings
 from .yamlsource import YamlProblem, parse_mapping
 
 CONFIG_FILE = "site.yaml"
@@ -53,6 +54,7 @@ class Config:
     citation_style: str | None = None  # a CSL style name or .csl file; see chalk.citeformat
     math_macros: dict[str, Any] = field(default_factory=dict)  # \\name -> TeX, for every formula; see chalk.markdown.katex
     execute: bool | dict[str, Any] = False  # run {python} cells (the `exec` extra); see chalk.execute
+    images: ImageSettings = ImageSettings()  # responsive variants and social cards; see chalk.images
 
     @property
     def base_path(self) -> str:
@@ -193,6 +195,9 @@ OPTIONS: tuple[Option, ...] = (
            "(`R: \\mathbb{R}`, or `mat: ['\\mathbb{#1}', 1]` with arguments)", check=_check_macros),
     Option("search", bool, "Full-text search with Pagefind: a search box in the header and an index built after "
            "each build (default: false; needs `pip install chalk-ssg[search]`)."),
+    Option("images", (dict, bool), "Responsive images and social cards: {widths, formats, quality, max_kb, sizes, "
+           "cards}, or false to copy images as they are (needs `pip install 'chalk-ssg[images]'`).",
+           check=check_images),
     Option("execute", (bool, dict), "Run the {python} cells of every article at build time and freeze their results in "
            "_freeze/ (default: false; needs `pip install chalk-ssg[exec]`); a mapping sets depends, timeout, "
            "kernel and cell defaults."),
@@ -200,7 +205,8 @@ OPTIONS: tuple[Option, ...] = (
 
 _TYPE_NAMES: dict[Any, str] = {(str, list): "a file name or a list of them", str: "text", int: "a whole number",
                                list: "a list", dict: "a mapping", bool: "true or false",
-                               (bool, dict): "true, false or a mapping"}
+                               (bool, dict): "true, false or a mapping",
+                               (dict, bool): "a mapping or false"}
 
 
 def load_config(root: Path, diagnostics: Diagnostics) -> Config | None:
@@ -247,8 +253,7 @@ def _validate(data: dict[str, Any], line_of: Callable[[str], int], diagnostics: 
                                       CONFIG_FILE, 1, hint=option.doc))
             continue
         value = data[option.name]
-        kinds = option.kind if isinstance(option.kind, tuple) else (option.kind,)
-        if not isinstance(value, option.kind) or isinstance(value, bool) and bool not in kinds:
+        if not isinstance(value, option.kind) or isinstance(value, bool) and bool not in _kinds(option.kind):
             diagnostics.add(error(f"{option.name}: expected {_TYPE_NAMES[option.kind]}, got {value!r}",
                                   CONFIG_FILE, line_of(option.name)))
             continue
@@ -261,11 +266,15 @@ def _validate(data: dict[str, Any], line_of: Callable[[str], int], diagnostics: 
     return values
 
 
+def _kinds(kind: type | tuple[type, ...]) -> tuple[type, ...]:
+    return kind if isinstance(kind, tuple) else (kind,)
+
+
 def _make_config(root: Path, values: dict[str, Any]) -> Config:
     base_url = values["base_url"]
     if not base_url.endswith("/"):
         base_url += "/"
-    values = dict(values, base_url=base_url)
+    values = dict(values, base_url=base_url, images=image_settings(values.get("images")))
     config = Config(root=root.resolve(), **{k: v for k, v in values.items() if k != "menu"})
     menu = tuple(MenuItem(str(item["title"]), _menu_url(config, str(item["url"]))) for item in values.get("menu", []))
     return dataclasses.replace(config, menu=menu)

@@ -35,13 +35,15 @@ POSTS_DIR = "posts"
 FENCE = "---"
 BOM = b"\xef\xbb\xbf"
 KNOWN_FIELDS = ("title", "date", "updated", "summary", "tags", "draft", "slug", "author", "toc", "template",
-                "series", "series_part", "authors", "updates", "bibliography", "published", "excerpt", "categories", "url", "permalink", "aliases")
+                "series", "series_part", "authors", "updates", "bibliography", "published", "excerpt", "categories",
+                "url", "permalink", "aliases", "image", "image_alt")
 CONTENT_SUFFIXES = (".md", ".markdown", NOTEBOOK_SUFFIX)  # the texts chalk renders
 USED_FILES = ("glossary.yaml",)  # other files under content/ that chalk reads (relative to content/)
 _FILE_DATE = re.compile(r"^(\d{4}-\d{2}-\d{2})-(.+)$")  # Jekyll's 2019-04-25-title.md
 #: Fields read by a later stage, kept in ``extra`` without a warning: ``execute`` (chalk.execute)
 #: and jupytext's ``jupyter`` block (its notebooks are articles).
 STAGE_FIELDS = ("execute", "jupyter")
+BUNDLE_INDEX = "index.md"  # content/posts/<slug>/index.md: a page bundle, its files published beside the page
 
 
 @dataclass(frozen=True)
@@ -66,6 +68,8 @@ class FrontMatter:
     categories: tuple[str, ...] = ()  # Jekyll/Hugo categories, for templates (page.categories)
     url: str | None = None  # the page's own URL path under base_url: "2019/04/x/" or "old/x.html"
     aliases: tuple[str, ...] = ()  # old URL paths (same form as url) that redirect to the page
+    image: str | None = None  # the social image (relative to the file, or /path under static/)
+    image_alt: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
     lines: dict[str, int] = field(default_factory=dict)
 
@@ -128,6 +132,25 @@ def file_name_date(stem: str) -> tuple[date | None, str]:
         return None, stem
 
 
+def bundle_resources(source: Path, content_dir: Path) -> list[Path]:
+    """The files of a page bundle (``.../<slug>/index.md``): everything else in its folder and
+    below, except Markdown, hidden or ``_`` files, and folders that are bundles of their own."""
+    if source.name != BUNDLE_INDEX or source.parent == content_dir:
+        return []
+    folder, found = source.parent, []
+    for path in sorted(folder.rglob("*")):
+        rel = path.relative_to(folder)
+        if not path.is_file() or path.suffix == ".md" or any(p.startswith((".", "_")) or p.endswith("~")
+                                                              for p in rel.parts):
+            continue
+        if any((folder / Path(*rel.parts[:i]) / BUNDLE_INDEX).is_file() for i in range(1, len(rel.parts))):
+            continue  # inside a nested bundle
+        if not path.resolve().is_relative_to(folder.resolve()):
+            continue  # a symlink to elsewhere on the disk is never published
+        found.append(path)
+    return found
+
+
 def kind_of(path: Path, content_dir: Path) -> str:
     parts = path.relative_to(content_dir).parts
     return "post" if len(parts) > 1 and parts[0] == POSTS_DIR else "page"
@@ -161,7 +184,8 @@ def read_source(path: Path, root: Path, content_dir: Path, tz: tzinfo, diagnosti
         return None
     mapping, body, body_line = split
     mapping = clean_mapping(mapping, rel, diagnostics)
-    meta = validate_front_matter(mapping, kind, path.stem, rel, tz, diagnostics)
+    stem = path.parent.name if path.name == BUNDLE_INDEX and path.parent != content_dir else path.stem
+    meta = validate_front_matter(mapping, kind, stem, rel, tz, diagnostics)
     if meta is None:
         return None
     return Source(path, rel, kind, meta, body, body_line)
@@ -253,6 +277,8 @@ def validate_front_matter(mapping: YamlMapping, kind: str, stem: str, rel: str, 
         "updates": field_value("updates", lambda v: byline.parse_updates(v, lambda d: _datetime(d, tz)),
                                byline.UPDATES_EXPECTED) or (),
         "bibliography": field_value("bibliography", byline.parse_bibliography, byline.BIBLIOGRAPHY_EXPECTED) or (),
+        "image": field_value("image", _text, "an image file like cover.jpg"),
+        "image_alt": field_value("image_alt", _text, "text describing the image"),
     }
     slug_source = data.get("slug") if data.get("slug") is not None else stem
     slug = slugify(str(slug_source))

@@ -26,6 +26,7 @@ from .model.drawings import Drawing, find_drawings
 from .glossary import Glossary, load_glossary
 from .errors import BuildError, Diagnostic, Diagnostics, Severity
 from .execute import ArticleCells, Executor, article_of
+from .images.publish import ImageWork, publish_images
 from .markdown import MarkdownRenderer, Rendered, settings_key_for
 from .model import ContentMemo, Site, build_site
 from .output import WriteStats, check_output_dir, write_site
@@ -81,6 +82,7 @@ class Loaded:
     texts: dict[str, SourceText] = field(default_factory=dict)
     drawn_files: dict[str, bytes] = field(default_factory=dict)  # standalone copies of drawings made from text
     engine_calls: dict[str, int] = field(default_factory=dict)  # diagram engine runs in this load, by engine
+    images: ImageWork | None = None  # set by render(): bundle files, variants and cards (chalk.images)
 
 
 @dataclass
@@ -259,6 +261,8 @@ class Builder:
             files: dict[str, bytes | Path] = dict(static_files(config, diagnostics))
             files[PYGMENTS_CSS] = pygments_css(config)
             files.update(loaded.drawn_files)
+            loaded.images = publish_images(loaded.site, files, loaded.texts, diagnostics, self.options.jobs)
+            files.update(loaded.images.files)
             hashes = asset_hashes(files, config.root, diagnostics)
             diagnostics.raise_if_errors()
             globals_key = content_hash(repr((config, sorted(hashes.items()))).encode())

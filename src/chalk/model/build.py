@@ -99,6 +99,7 @@ def _make_page(config: Config, source: Source, rendered: Rendered, drawings: dic
         terms=rendered.terms, authors=meta.authors or ((Author(author),) if author else ()),
         updates=meta.updates, references=rendered.references, categories=meta.categories,
         aliases=tuple(own_url(config, alias)[0] for alias in meta.aliases), aliases_line=meta.lines.get("aliases", 1),
+        image=meta.image, image_alt=meta.image_alt, image_line=meta.lines.get("image", 1),
     )
     if page.kind == "post":
         page.cite = cite_this(config, page)

@@ -80,6 +80,9 @@ def _size(file: Path) -> tuple[int | None, int | None]:
     return (round(width), round(height)) if width > 0 and height > 0 else (None, None)
 
 
+intrinsic_size = _size  # also used by chalk.images for SVG and GIF files
+
+
 def _svg_size(file: Path) -> tuple[float, float]:
     """Size from the root <svg> element only (imagesize would take an inner <rect>'s width when the root has none)."""
     with file.open("rb") as handle:

@@ -36,6 +36,16 @@ class Year:
     posts: list["Page"] = field(repr=False)
 
 
+@dataclass(frozen=True)
+class SocialImage:
+    """The page's Open Graph / Twitter image: an absolute URL and its size (see chalk.images)."""
+
+    url: str
+    width: int
+    height: int
+    alt: str
+
+
 @dataclass(eq=False)
 class Page:
     """A post (kind 'post', dated, listed) or a plain page (kind 'page')."""
@@ -78,6 +88,10 @@ class Page:
     categories: tuple[str, ...] = field(default=(), repr=False)  # Jekyll/Hugo categories, as written
     aliases: tuple[str, ...] = field(default=(), repr=False)  # old URLs that redirect here (site-absolute)
     aliases_line: int = field(default=1, repr=False)  # the line of its `aliases:` field
+    social_image: SocialImage | None = field(default=None, repr=False)  # set by chalk.images
+    image: str | None = field(default=None, repr=False)  # front matter image: / image_alt: (and its line)
+    image_alt: str | None = field(default=None, repr=False)
+    image_line: int = field(default=1, repr=False)
 
     @property
     def lastmod(self) -> datetime | None:
