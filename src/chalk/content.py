@@ -95,9 +95,10 @@ def discover(content_dir: Path, diagnostics: Diagnostics | None = None) -> list[
 
 def unused_files(content_dir: Path) -> list[Path]:
     """Files under ``content_dir`` that chalk neither renders nor reads (hidden and temp files aside)."""
+    candidates = _candidates(content_dir, None)
     used = {content_dir / name for name in USED_FILES}
-    return [path for path in _candidates(content_dir, None)
-            if path.suffix.lower() not in CONTENT_SUFFIXES and path not in used]
+    used.update(file for path in candidates if path.name == BUNDLE_INDEX for file in bundle_resources(path, content_dir))
+    return [path for path in candidates if path.suffix.lower() not in CONTENT_SUFFIXES and path not in used]
 
 
 def unused_files_warning(content_dir: Path, root: Path, most: int = 20) -> Diagnostic | None:
@@ -110,7 +111,8 @@ def unused_files_warning(content_dir: Path, root: Path, most: int = 20) -> Diagn
     return warning(f"{len(names)} file{'s' * (len(names) != 1)} under content/ "
                    f"{'are' if len(names) != 1 else 'is'} not used and not published: {shown}",
                    content_dir.relative_to(root).as_posix(),
-                   hint="content/ holds .md, .markdown and .ipynb files; put images and other files in static/")
+                   hint="content/ holds .md, .markdown and .ipynb files and the files of page bundles (a folder with an index.md); "
+                        "put other files in static/ or in the folder of the post that uses them, as its index.md")
 
 
 def _candidates(content_dir: Path, diagnostics: Diagnostics | None) -> list[Path]:
