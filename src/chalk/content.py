@@ -21,7 +21,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, tzinfo
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterable
 from urllib.parse import unquote
 
 from . import byline
@@ -93,17 +93,20 @@ def discover(content_dir: Path, diagnostics: Diagnostics | None = None) -> list[
     return [path for path in _candidates(content_dir, diagnostics) if path.suffix.lower() in CONTENT_SUFFIXES]
 
 
-def unused_files(content_dir: Path) -> list[Path]:
-    """Files under ``content_dir`` that chalk neither renders nor reads (hidden and temp files aside)."""
+def unused_files(content_dir: Path, also_used: Iterable[Path] = ()) -> list[Path]:
+    """Files under ``content_dir`` that chalk neither renders nor reads (hidden and temp files aside);
+    ``also_used`` names files a later stage reads (bibliographies)."""
     candidates = _candidates(content_dir, None)
-    used = {content_dir / name for name in USED_FILES}
+    used = {content_dir / name for name in USED_FILES} | {path.resolve() for path in also_used}
     used.update(file for path in candidates if path.name == BUNDLE_INDEX for file in bundle_resources(path, content_dir))
-    return [path for path in candidates if path.suffix.lower() not in CONTENT_SUFFIXES and path not in used]
+    return [path for path in candidates
+            if path.suffix.lower() not in CONTENT_SUFFIXES and path not in used and path.resolve() not in used]
 
 
-def unused_files_warning(content_dir: Path, root: Path, most: int = 20) -> Diagnostic | None:
+def unused_files_warning(content_dir: Path, root: Path, also_used: Iterable[Path] = (),
+                         most: int = 20) -> Diagnostic | None:
     """One warning naming every unused file under content/ (None when there is none)."""
-    unused = unused_files(content_dir)
+    unused = unused_files(content_dir, also_used)
     if not unused:
         return None
     names = [path.relative_to(root).as_posix() for path in unused]

@@ -21,6 +21,7 @@ from .cache import CACHE_DIR, BuildState, load_state, save_state
 from .check import CheckMemo, SourceText, check_site
 from .config import Config, load_config, with_base_url
 from .content import Source, discover, read_source, unreadable, unused_files_warning
+from .references import bibliography_files
 from .drawing import Drawer, DrawingStore, Drawn, standalone
 from .model.drawings import Drawing, find_drawings
 from .glossary import Glossary, load_glossary
@@ -217,7 +218,7 @@ class Builder:
             if source is not None and (self.options.drafts or not source.meta.draft):
                 sources.append(source)
         self._sources = seen
-        unused = unused_files_warning(config.content_dir, config.root)
+        unused = unused_files_warning(config.content_dir, config.root, bibliography_files(config, sources))
         if unused is not None:
             diagnostics.add(unused)
         return sources

@@ -16,6 +16,7 @@ import dataclasses
 import difflib
 import html as htmllib
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
@@ -132,6 +133,12 @@ class CitationStage:
                                    groups[0].line, hint=f"check {bib.names} and citation_style"))
                 return Formatted((), ())
         return self._formatted[key]
+
+
+def bibliography_files(config: "Config", sources: list["Source"]) -> list[Path]:
+    """Every BibTeX file the site and its articles name (they are used, not stray files under content/)."""
+    return [config.root / name for name in _names(getattr(config, "bibliography", None))] + \
+        [source.path.parent / name for source in sources for name in _names(source.meta.bibliography)]
 
 
 def _names(value: Any) -> list[str]:
