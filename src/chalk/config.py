@@ -3,6 +3,13 @@
 The schema documents itself: one :class:`Option` per key, with its type, its
 default and a one-line description (``chalk build --help`` and the README list
 the same keys). All problems are collected before the build stops.
+
+:class:`Config` is flat: one field per top-level key, a typed section (a frozen
+dataclass such as :class:`SeriesInfo`) where a key holds a mapping, and
+``lines``, the line of every key (nested keys by dotted path, ``deploy.branch``),
+so any stage can point at ``site.yaml:LINE`` without reading the file again
+(:meth:`Config.location`). To add a setting: a field here, an :class:`Option`
+in :data:`OPTIONS` (with ``make`` to turn a checked mapping into its section).
 """
 
 from __future__ import annotations
@@ -29,6 +36,14 @@ class MenuItem:
 
 
 @dataclass(frozen=True)
+class SeriesInfo:
+    """A series' entry under ``series:`` in site.yaml (keyed there by the series' slug or name)."""
+
+    title: str = ""
+    description: str = ""
+
+
+@dataclass(frozen=True)
 class Config:
     """The site's settings; paths are absolute."""
 
@@ -46,8 +61,13 @@ class Config:
     pygments_style: str = "xcode"  # passes WCAG AA contrast on the theme's code background
     pygments_style_dark: str = "github-dark"
     search: bool = False  # full-text search with Pagefind (the `search` extra); see chalk.search
-    deploy: dict[str, Any] = field(default_factory=dict)
-    series: dict[str, Any] = field(default_factory=dict)  # slug -> {title, description}; see chalk.series
+    deploy: dict[str, Any] = field(default_factory=dict)  # checked by chalk deploy (chalk.deploy.parse_settings)
+    series: dict[str, SeriesInfo] = field(default_factory=dict)  # key as written -> its entry; see model.series
+    lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)  # key path -> line in site.yaml
+
+    def line_of(self, key: str) -> int | None:
+        """The line of ``key`` (``search``, ``deploy.branch``) in site.yaml, or None if it is not there."""
+        return self.lines.get(key)
 
     @property
     def base_path(self) -> str:
@@ -85,6 +105,7 @@ class Option:
     doc: str
     required: bool = False
     check: Callable[[Any], str | None] | None = None  # returns what was expected, or None if fine
+    make: Callable[[Any], Any] | None = None  # the checked value -> the Config field's value (a typed section)
 
 
 def _check_url(value: str) -> str | None:
@@ -131,6 +152,11 @@ def _check_series(value: dict) -> str | None:
     return None
 
 
+def _make_series(value: dict[str, Any]) -> dict[str, SeriesInfo]:
+    return {str(key): SeriesInfo(title=item) if isinstance(item, str) else SeriesInfo(**item)
+            for key, item in value.items() if isinstance(item, (str, dict))}
+
+
 OPTIONS: tuple[Option, ...] = (
     Option("title", str, "The site's name, shown in the header, feed and <title>.", required=True),
     Option("base_url", str, "Absolute URL the site is served from; may contain a path (https://example.org/blog/).",
@@ -149,12 +175,17 @@ OPTIONS: tuple[Option, ...] = (
     Option("pygments_style_dark", str, "Pygments style for code in dark mode (default: github-dark).",
            check=_check_style),
     Option("deploy", dict, "Settings of `chalk deploy` (remote, branch, message, cname)."),
-    Option("series", dict, "Titles and descriptions of series: slug -> {title, description}.", check=_check_series),
+    Option("series", dict, "Titles and descriptions of series: slug -> {title, description}.", check=_check_series,
+           make=_make_series),
     Option("search", bool, "Full-text search with Pagefind: a search box in the header and an index built after "
            "each build (default: false; needs `pip install chalk-ssg[search]`)."),
 )
 
 _TYPE_NAMES = {str: "text", int: "a whole number", list: "a list", dict: "a mapping", bool: "true or false"}
+
+
+def _type_name(kind: type | tuple[type, ...]) -> str:
+    return " or ".join(_TYPE_NAMES[k] for k in kind) if isinstance(kind, tuple) else _TYPE_NAMES[kind]
 
 
 def load_config(root: Path, diagnostics: Diagnostics) -> Config | None:
@@ -180,7 +211,7 @@ def load_config(root: Path, diagnostics: Diagnostics) -> Config | None:
     values = _validate(mapping.data, mapping.line_of, diagnostics)
     if any(d.is_error for d in diagnostics.items):
         return None
-    return _make_config(root, values)
+    return _make_config(root, values, mapping.lines)
 
 
 def _validate(data: dict[str, Any], line_of: Callable[[str], int], diagnostics: Diagnostics) -> dict[str, Any]:
@@ -193,12 +224,12 @@ def _validate(data: dict[str, Any], line_of: Callable[[str], int], diagnostics: 
     for option in OPTIONS:
         if option.name not in data or data[option.name] is None:
             if option.required:
-                diagnostics.add(error(f"{option.name}: required, expected {_TYPE_NAMES[option.kind]}",
+                diagnostics.add(error(f"{option.name}: required, expected {_type_name(option.kind)}",
                                       CONFIG_FILE, 1, hint=option.doc))
             continue
         value = data[option.name]
         if not isinstance(value, option.kind) or isinstance(value, bool) and option.kind is not bool:
-            diagnostics.add(error(f"{option.name}: expected {_TYPE_NAMES[option.kind]}, got {value!r}",
+            diagnostics.add(error(f"{option.name}: expected {_type_name(option.kind)}, got {value!r}",
                                   CONFIG_FILE, line_of(option.name)))
             continue
         expected = option.check(value) if option.check else None
@@ -206,16 +237,16 @@ def _validate(data: dict[str, Any], line_of: Callable[[str], int], diagnostics: 
             diagnostics.add(error(f"{option.name}: expected {expected}, got {value!r}", CONFIG_FILE,
                                   line_of(option.name)))
             continue
-        values[option.name] = value
+        values[option.name] = option.make(value) if option.make else value
     return values
 
 
-def _make_config(root: Path, values: dict[str, Any]) -> Config:
+def _make_config(root: Path, values: dict[str, Any], lines: dict[str, int]) -> Config:
     base_url = values["base_url"]
     if not base_url.endswith("/"):
         base_url += "/"
     values = dict(values, base_url=base_url)
-    config = Config(root=root.resolve(), **{k: v for k, v in values.items() if k != "menu"})
+    config = Config(root=root.resolve(), lines=dict(lines), **{k: v for k, v in values.items() if k != "menu"})
     menu = tuple(MenuItem(str(item["title"]), _menu_url(config, str(item["url"]))) for item in values.get("menu", []))
     return dataclasses.replace(config, menu=menu)
 

@@ -60,7 +60,7 @@ def parse_slot(text: str, path: str, line: int) -> tuple[DiagramSlot | None, lis
     caption = data.get("caption", "")
     if not isinstance(caption, str):
         problems.append(error(f"diagram: caption: expected text, got {caption!r}", path, mapping.line_of("caption")))
-    if any(p.is_error for p in problems):
+    if any(p.is_error for p in problems) or not isinstance(slot_id, str) or not isinstance(alt, str):
         return None, problems
     return DiagramSlot(slot_id, caption.strip(), alt.strip(), path, line), problems
 

@@ -110,7 +110,7 @@ class _InlineMath(InlineProcessor):
         super().__init__(pattern, md)
         self.convert, self.display = convert_, display
 
-    def handleMatch(self, m: re.Match[str], data: str) -> tuple[Any, int | None, int | None]:  # noqa: N802
+    def handleMatch(self, m: re.Match[str], data: str) -> tuple[Any, int | None, int | None]:  # type: ignore[override]  # noqa: N802,E501
         tex = self._source(m.group(1))
         if tex is None:  # a code span or other inline element inside: not math
             return None, None, None
@@ -128,7 +128,7 @@ class _InlineMath(InlineProcessor):
     def _source(self, raw: str) -> str | None:
         """The TeX as written: escapes (``\\{``, ``\\$``...) that Markdown already took apart are put back."""
         try:
-            stash = self.md.treeprocessors["inline"].stashed_nodes
+            stash = self.md.treeprocessors["inline"].stashed_nodes  # type: ignore[attr-defined]
         except KeyError:
             stash = {}
         pieces, position = [], 0

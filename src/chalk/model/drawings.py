@@ -15,7 +15,11 @@ from pathlib import Path
 
 import imagesize
 
+from markupsafe import Markup
+
+from ..markdown import Rendered
 from ..markdown.diagrams import DiagramSlot
+from .site import text_digest
 
 
 DRAWINGS_DIR = "diagrams"
@@ -126,3 +130,18 @@ def _placeholder(slot: DiagramSlot) -> str:
     return (f'<div class="diagram-placeholder" role="img" aria-label="Diagram to come: {alt}">'
             '<span class="diagram-placeholder__badge" aria-hidden="true">Diagram to come</span>'
             f'<span class="diagram-placeholder__alt" aria-hidden="true">{alt}</span></div>')
+
+
+@dataclass(frozen=True)
+class Content:
+    """A page's finished HTML: its diagram slots filled with their drawings."""
+
+    html: Markup
+    slots: tuple[DiagramSlot, ...]
+    digest: bytes  # text_digest(html)
+
+
+def fill_content(rendered: Rendered, drawings: dict[str, Drawing], base_path: str) -> Content:
+    """The finished HTML of a rendered text (see :func:`fill_slots`)."""
+    html, slots = fill_slots(rendered.html, list(rendered.slots), drawings, base_path)
+    return Content(html if isinstance(html, Markup) else Markup(html), tuple(slots), text_digest(html))
