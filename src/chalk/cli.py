@@ -208,8 +208,8 @@ def cmd_deploy(args: argparse.Namespace, reporter: Reporter) -> int:
         settings = settings_for(config, diagnostics, flags)
         diagnostics.raise_if_errors()
         assert settings is not None
-        reporter.diagnostics(diagnostics.warnings)
         if args.no_build:
+            reporter.diagnostics(diagnostics.warnings)  # (a build reports site.yaml's warnings itself)
             site_dir = output_dir(root, config, BuildOptions())
             if not site_dir.is_dir():
                 raise DeployError(f"{site_dir} does not exist; run `chalk build` first, or drop --no-build")
