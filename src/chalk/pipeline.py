@@ -265,7 +265,7 @@ class Builder:
             loaded.images = publish_images(loaded.site, files, loaded.texts, diagnostics, self.options.jobs)
             files.update(loaded.images.files)
             hashes = asset_hashes(files, config.root, diagnostics)
-            diagnostics.raise_if_errors()
+            self._stop_if_errors(diagnostics)
             globals_key = content_hash(repr((config, sorted(hashes.items()))).encode())
             env_key = globals_key + repr(template_files(config))
             if self._env is None or self._env[0] != env_key:  # templates compile once per Builder
@@ -278,7 +278,7 @@ class Builder:
             for rel, data in pages.items():
                 if isinstance(data, bytes) and rel.endswith((".html", ".xml")):
                     files[rel] = clean_output(rel, data, diagnostics)
-        diagnostics.raise_if_errors()
+        self._stop_if_errors(diagnostics)
         if config.search and self.options.search:
             with loaded.timings.stage("search"):
                 files.update(self._search_index(files, config, diagnostics))
