@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from conftest import build, find_all, find_by_id, find_one, parse_html, snapshot_tree, text_of, write_files
+from test_diagrams import png_bytes
 
 MATH = "{http://www.w3.org/1998/Math/MathML}math"
 
@@ -70,11 +71,11 @@ description: A post with its own files.
 
 ## Details
 """,
-    "content/posts/bundle/diagram.png": b"\x89PNG\r\n\x1a\nnot really",
+    "content/posts/bundle/diagram.png": png_bytes(4, 3),
     "content/posts/_index.md": "---\ntitle: Posts\n---\n\nAll my posts.\n",
     "content/about.md": "---\ntitle: About\ndraft: false\n---\n\nAbout me.\n",
-    "content/images/x.png": b"\x89PNG",
-    "static/images/plot.png": b"\x89PNG\r\n\x1a\nplot",
+    "content/images/x.png": png_bytes(2, 2),
+    "static/images/plot.png": png_bytes(5, 4),
     "layouts/shortcodes/notice.html": "<div>{{ .Inner }}</div>\n",
     "themes/paper/theme.toml": "name = 'paper'\n",
 }

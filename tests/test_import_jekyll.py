@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from conftest import build, find_all, find_by_id, find_one, parse_html, run_chalk, snapshot_tree, text_of, write_files
+from test_diagrams import png_bytes
 
 JEKYLL = {
     "_config.yml": """\
@@ -87,7 +88,7 @@ Again, see [the next part](#setup----and-run).
     "about.md": "---\nlayout: page\ntitle: About\npermalink: /about/\n---\n\nWho I am. ![Me](/notes/assets/cat.png)\n",
     "notes.md": "---\ntitle: Notes page\n---\n\nSome notes.\n",
     "index.html": "---\nlayout: default\n---\n{% for post in site.posts %}{{ post.title }}{% endfor %}\n",
-    "assets/cat.png": b"\x89PNG\r\n\x1a\nnot really",
+    "assets/cat.png": png_bytes(4, 3),
     "assets/main.scss": "---\n---\n@import 'minima';\n",
     "Gemfile": "source 'https://rubygems.org'\n",
     "_layouts/post.html": "<html>{{ content }}</html>\n",

@@ -14,6 +14,9 @@ from chalk.importer.convert import convert_jekyll
 from chalk.importer.links import Links
 from chalk.importer.report import DROPPED, LEFT
 from conftest import build, find_all, find_one, parse_html, write_files
+from test_diagrams import png_bytes
+
+CAT_PNG = png_bytes(3, 3)
 
 
 def jekyll(body: str) -> tuple[str, list]:
@@ -130,8 +133,8 @@ def test_images_beside_a_jekyll_post_land_beside_its_new_page(tmp_path):
     src = write_files(tmp_path / "old", {
         "_config.yml": "title: T\nurl: https://t.example.org\n",
         "_posts/2019-01-01-cats/2019-01-01-cats.md": "---\ntitle: Cats\n---\n\n![A cat](cat.png)\n",
-        "_posts/2019-01-01-cats/cat.png": b"\x89PNG cat",
-        "_posts/shared.png": b"\x89PNG",
+        "_posts/2019-01-01-cats/cat.png": CAT_PNG,
+        "_posts/shared.png": png_bytes(2, 2),
         "_posts/2019-02-01-a.md": "---\ntitle: A\n---\nA\n",
         "_posts/2019-03-01-b.md": "---\ntitle: B\n---\nB\n",
     }, site_yaml=None)
@@ -139,7 +142,7 @@ def test_images_beside_a_jekyll_post_land_beside_its_new_page(tmp_path):
     result = build(tmp_path / "new")
     article = find_one(parse_html(result.output / "posts/cats/index.html"), "article")
     assert find_one(article, "img").get("src") == "cat.png"
-    assert (result.output / "posts/cats/cat.png").read_bytes() == b"\x89PNG cat"
+    assert (result.output / "posts/cats/cat.png").read_bytes() == CAT_PNG
     assert any(i.path == "_posts/shared.png" and i.kind == DROPPED for i in report.items)
 
 
