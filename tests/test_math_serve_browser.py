@@ -9,37 +9,19 @@ from pathlib import Path
 import pytest
 
 from conftest import SERVE_WAIT_SECONDS, post, write_files
+from test_serve_browser import page  # noqa: F401  (the fixture: a page that records reload.js's messages)
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
 WAIT_MS = int(SERVE_WAIT_SECONDS * 1000)
 GOOD = ("Fine $x^2$ here.\n\n\\begin{align}\na &= b + c \\\\\nlonger &= d \\nonumber \\\\\ne &= f\n\\end{align}\n\n"
         "Set $\\mathbb{R}^n$.\n")
 BAD = GOOD.replace("Fine $x^2$ here.", "Fine $x^2$ here, broken $\\frob{y}$ there.")
-RECORD_EVENTS = """
-(() => {
-  const Native = window.EventSource;
-  window.__chalkMessages = [];
-  window.EventSource = class extends Native {
-    constructor(...args) { super(...args); this.addEventListener("message", (e) => window.__chalkMessages.push(JSON.parse(e.data))); }
-  };
-})();
-"""
 
 
 @pytest.fixture
 def site(tmp_path: Path) -> Path:
     return write_files(tmp_path / "site", {"content/posts/m.md": post("M", "2024-05-01", body=GOOD)},
                        site_yaml="title: T\nbase_url: https://example.org/\n")
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1200, "height": 800})
-    context.add_init_script(RECORD_EVENTS)
-    opened = context.new_page()
-    opened.set_default_timeout(WAIT_MS)
-    yield opened
-    context.close()
 
 
 def test_a_bad_formula_is_an_error_box_on_the_live_page_and_in_the_overlay(page, site: Path, chalk_serve):
