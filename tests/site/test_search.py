@@ -1,0 +1,241 @@
+"""Full-text search with Pagefind (``search: true``; chalk.search), without a browser.
+
+* the build's output map holds the Pagefind bundle, written all-or-nothing with the site
+  and kept by stale-file removal; without Pagefind installed the build works and warns once;
+* what is indexed: articles only, without navigation, footers, the table of contents, code
+  line numbers or heading permalinks; drafts and the 404 page are left out;
+* ``chalk serve`` keeps the index current.
+
+The search box in a real Chromium is tested in tests/e2e/test_search_browser.py. Without
+Pagefind these tests are skipped unless ``CHALK_REQUIRE_SEARCH=1`` (CI sets it).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from pathlib import Path
+
+import pytest
+from support.html import find_all, parse_html
+from support.sites import build, page as page_text, post, write_files
+from support.browser import folder_files, fragments, require_pagefind
+
+import chalk.search
+from chalk.config import load_config
+from chalk.errors import Diagnostics
+
+SITE_YAML = """title: Search test
+base_url: https://example.org/
+author: Quuxfooter Person
+search: true
+menu:
+  - {title: Zanzibarnav, url: /about/}
+"""
+
+CODE_POST = post("Gradient descent, step by step", "2024-05-01", tags=["optimisation"], body="""\
+    Gradient descent walks downhill on the loss surface, one small step at a time.
+
+    ## Choosing the learning rate
+
+    A learning rate that is too large makes the iterates diverge.[^1]
+
+    ```python linenums="1"
+    def step(theta, grad, lr=0.1):
+        return theta - lr * grad
+    ```
+
+    !!! note "Momentum"
+        Momentum keeps a running average of past gradients.
+
+    [^1]: Bottou, Curtis and Nocedal, Optimization Methods for Large-Scale Machine Learning.
+    """)
+
+FILES = {
+    "content/posts/gradient-descent.md": CODE_POST,
+    "content/posts/attention.md": post("Attention is a weighted average", "2024-06-01", tags=["transformers"],
+                                       body="Attention mixes value vectors with weights from a softmax.\n"),
+    "content/posts/unfinished.md": post("An unfinished draft", "2024-07-01", draft=True,
+                                        body="Hyperspectral musings, not ready yet.\n"),
+    "content/about.md": page_text("About", body="Who writes this blog, and why.\n"),
+}
+
+
+@pytest.fixture
+def pagefind() -> Path:
+    return require_pagefind()
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    return write_files(tmp_path / "site", FILES, site_yaml=SITE_YAML)
+
+
+def bundle(files: dict) -> list[str]:
+    return sorted(rel for rel in files if rel.startswith("pagefind/"))
+
+
+# --------------------------------------------------------------------------- index_site on its own
+
+def test_index_site_returns_the_bundle_as_bytes(pagefind, site: Path, tmp_path: Path):
+    config = load_config(site, Diagnostics())
+    result = build(site, output=tmp_path / "plain", cache=False)
+    files = {rel: data for rel, data in result.files.items() if not rel.startswith("pagefind/")}
+    made = chalk.search.index_site(files, config)
+    assert made, "Pagefind made nothing"
+    assert all(rel.startswith("pagefind/") and isinstance(data, bytes) for rel, data in made.items())
+    assert {"pagefind/pagefind.js", "pagefind/pagefind-entry.json"} <= made.keys()
+    assert any(rel.startswith("pagefind/index/") for rel in made)
+    # pages reused from an earlier build come as paths: they are indexed the same
+    as_paths = {rel: tmp_path / "plain" / rel if rel.endswith(".html") else data for rel, data in files.items()}
+    assert fragments(chalk.search.index_site(as_paths, config)) == fragments(made)
+
+
+def test_index_site_runs_pagefind_again_only_when_pages_change(pagefind, site: Path, tmp_path: Path, monkeypatch):
+    config = load_config(site, Diagnostics())
+    files = {rel: data for rel, data in build(site, output=tmp_path / "out", cache=False).files.items()
+             if not rel.startswith("pagefind/")}
+    chalk.search._LAST.clear()  # the build just made this very index
+    runs = []
+    real_run = chalk.search.subprocess.run
+    monkeypatch.setattr(chalk.search.subprocess, "run", lambda *a, **k: runs.append(a) or real_run(*a, **k))
+    first = chalk.search.index_site(files, config)
+    restyled = dict(files, **{"css/chalk.css": b"body { color: red }"})  # e.g. a stylesheet edit in chalk serve
+    assert chalk.search.index_site(restyled, config) == first
+    assert len(runs) == 1
+    edited = dict(files, **{"about/index.html": files["about/index.html"].replace(b"Who writes", b"Who edits")})
+    assert chalk.search.index_site(edited, config) != first
+    assert len(runs) == 2
+
+
+def test_index_site_does_nothing_when_search_is_off(site: Path):
+    config = dataclasses.replace(load_config(site, Diagnostics()), search=False)
+    assert chalk.search.index_site({"index.html": b"<html><body>hi</body></html>"}, config) == {}
+
+
+def test_what_is_indexed_and_what_is_not(pagefind, site: Path, tmp_path: Path):
+    config = load_config(site, Diagnostics())
+    result = build(site, output=tmp_path / "out", cache=False, drafts=True)
+    files = {rel: data for rel, data in result.files.items() if not rel.startswith("pagefind/")}
+    indexed = fragments(chalk.search.index_site(files, config))
+    # articles and pages only: no listings, tag pages, 404 page; no drafts (they are noindex)
+    assert sorted(indexed) == ["/about/", "/posts/attention/", "/posts/gradient-descent/"]
+    article = indexed["/posts/gradient-descent/"]
+    text = article["content"]
+    assert article["meta"]["title"] == "Gradient descent, step by step"
+    assert "walks downhill on the loss surface" in text
+    assert "Momentum keeps a running average" in text  # callouts
+    assert "return theta - lr * grad" in text  # code is searchable...
+    assert not re.search(r"\b1\s+def step", text), "code line numbers were indexed"  # ...its line numbers are not
+    assert "Bottou" in text  # footnotes
+    for absent in ("Zanzibarnav", "Quuxfooter", "Contents", "Skip to content", "¶", "↩", "min read", "Filed under",
+                   "Atom feed"):
+        assert absent not in text, f"{absent!r} was indexed"
+    # headings are kept as anchors (sub-results in the search UI)
+    assert any(anchor.get("text") == "Choosing the learning rate" for anchor in article["anchors"])
+
+
+def test_a_static_file_in_the_way_of_the_index_is_an_error(pagefind, site: Path):
+    config = load_config(site, Diagnostics())
+    diagnostics = Diagnostics()
+    made = chalk.search.index_site({"index.html": b"<html></html>", "pagefind/pagefind.js": b"//"}, config,
+                                   diagnostics)
+    assert made == {}
+    [problem] = diagnostics.errors
+    assert "pagefind/pagefind.js is in the way of the search index" in problem.format()
+
+
+# --------------------------------------------------------------------------- in the build
+
+def test_search_is_off_by_default(make_site, tmp_path: Path):
+    root = make_site(FILES)
+    result = build(root, cache=False)
+    assert bundle(result.files) == []
+    assert not (root / "public/pagefind").exists()
+    html = (root / "public/index.html").read_text()
+    assert "site-search" not in html and "search.js" not in html
+
+
+def test_search_true_builds_the_index_and_shows_the_box(pagefind, site: Path):
+    result = build(site, cache=False)
+    out = site / "public"
+    assert result.diagnostics.errors == [] and result.diagnostics.warnings == []
+    made = bundle(result.files)
+    assert "pagefind/pagefind.js" in made
+    assert sorted(p for p in folder_files(out) if p.startswith("pagefind/")) == made
+    for rel in ("index.html", "posts/gradient-descent/index.html", "archive/index.html", "404.html"):
+        root = parse_html(out / rel)
+        [box] = find_all(root, "div", cls="site-search")
+        assert box.get("data-bundle") == "/pagefind/"
+        [form] = find_all(box, "form")
+        assert form.get("role") == "search"
+        [field] = find_all(box, "input")
+        labels = [label for label in root.iter("label") if label.get("for") == field.get("id")]
+        assert field.get("type") == "search" and labels and labels[0].text.strip() == "Search this site"
+        assert any(s.get("src", "").startswith("/js/search.js?v=") for s in root.iter("script"))
+    # the article is the indexed part; header and footer are not
+    article = parse_html(out / "posts/gradient-descent/index.html")
+    assert [a.get("class") for a in article.iter("article") if a.get("data-pagefind-body") is not None]
+    for tag, cls in (("header", "site-header"), ("footer", "site-footer"), ("footer", "post-footer"),
+                     ("p", "post-meta")):
+        [element] = find_all(article, tag, cls=cls)
+        assert element.get("data-pagefind-ignore") is not None, cls
+
+
+def test_rebuild_keeps_the_index_and_removes_only_stale_parts(pagefind, site: Path):
+    build(site, cache=False)
+    first = {p for p in folder_files(site / "public") if p.startswith("pagefind/")}
+    (site / "content/posts/attention.md").write_text(
+        post("Attention is a weighted average", "2024-06-01", body="Now about xylophonic keys and queries.\n"))
+    result = build(site, cache=False)
+    now = {p for p in folder_files(site / "public") if p.startswith("pagefind/")}
+    assert now == set(bundle(result.files))
+    assert "pagefind/pagefind.js" in now and now != first  # new fragments replace the old ones
+    assert any("xylophonic" in f["content"] for f in fragments(result.files).values())
+
+
+def test_without_pagefind_the_build_works_and_says_so_once(site: Path, monkeypatch):
+    monkeypatch.setattr(chalk.search, "find_pagefind", lambda: None)
+    result = build(site, cache=False)
+    assert result.diagnostics.errors == []
+    [warning] = result.diagnostics.warnings
+    assert warning.format() == ("site.yaml:4: warning: search: true but Pagefind is not installed, so this site "
+                                "has no search (pip install 'chalk-ssg[search]')")
+    assert bundle(result.files) == []
+    html = (site / "public/posts/gradient-descent/index.html").read_text()
+    assert "site-search" not in html, "a search box without an index"
+
+
+def test_a_failing_pagefind_fails_the_build_and_writes_nothing(site: Path, tmp_path: Path, monkeypatch):
+    from chalk.errors import BuildError
+
+    fake = tmp_path / "pagefind"
+    fake.write_text("#!/bin/sh\necho 'Error: the index is on fire' >&2\nexit 3\n")
+    fake.chmod(0o755)
+    monkeypatch.setattr(chalk.search, "find_pagefind", lambda: fake)
+    with pytest.raises(BuildError) as info:
+        build(site, cache=False)
+    assert [d.format() for d in info.value.errors] == ["site.yaml: search: Pagefind failed: Error: the index is on fire"]
+    assert not (site / "public").exists()
+
+
+def test_chalk_serve_keeps_the_index_current(pagefind, site: Path):
+    from chalk.serve import make_server
+
+    server, preview = make_server(site, port=0, log=lambda line: None)
+    try:
+        preview.rebuild()
+        snapshot = preview.state.snapshot
+        assert snapshot is not None and "pagefind/pagefind.js" in snapshot.files
+        assert not any("xylophonic" in f["content"] for f in fragments(snapshot.files).values())
+        assert preview.lookup("/pagefind/pagefind.js")[0] == 200
+
+        (site / "content/posts/attention.md").write_text(
+            post("Attention is a weighted average", "2024-06-01", body="Now about xylophonic keys and queries.\n"))
+        preview.rebuild()
+        indexed = fragments(preview.state.snapshot.files)
+        assert any("xylophonic" in f["content"] for f in indexed.values())
+        # drafts are shown in the preview, but never indexed (noindex)
+        assert not any("Hyperspectral" in f["content"] for f in indexed.values())
+    finally:
+        server.server_close()

@@ -1,0 +1,1 @@
+"""Helpers shared by the test tiers (conftest.py holds only fixtures)."""
