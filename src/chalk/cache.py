@@ -1,38 +1,53 @@
-"""The persistent build cache (``.chalk-cache/``): what the last build knew, so the next one skips work.
+"""Persist and restore what the last build knew (``.chalk-cache/state.sqlite3``), so the next one skips work.
 
-It holds, from the last successful build: each content file's stat stamp and
-parsed source, each text's rendered Markdown, and each page's record of what
-its template read (with the size and mtime of the file written). The next
-build reuses exactly what is unchanged, as the preview server does in memory.
+*What* is kept, keyed on what and invalidated by what, is :mod:`chalk.incremental`'s business;
+this module only stores it. The store is an SQLite file (Python's own ``sqlite3``) with one
+table per stage, one row per source file or output page, each row a JSON document:
 
-The file carries a salt of everything that affects results besides the inputs
-themselves (chalk's version, the Markdown settings, the versions of
-Python-Markdown, pymdown-extensions, Pygments and Jinja2). A missing, corrupt,
-foreign or differently salted file is simply a cold build. Deleting the folder
-is always safe.
+- JSON cannot execute code. The only objects a row can become are chalk's own dataclasses
+  (named ``chalk.module:Class``, checked to be a dataclass of a ``chalk`` module) and a few
+  plain value types (tuples, sets, bytes, dates, paths, ``Markup``); anything else is refused.
+- Tables are read lazily (a stage's table on its first use) and written incrementally: only
+  rows whose record changed since they were read are written, in one transaction.
+- The file carries a schema number and a salt of everything besides the inputs that changes
+  what a build produces (chalk's version and code, its libraries' versions, the Markdown
+  settings). A missing, corrupt, truncated, foreign or differently salted file, or a row that
+  does not decode, is simply work to do again: the build is correct either way, and deleting
+  the folder is always safe.
+
+The up-to-date record (``chalk build`` with nothing changed) lives here too, because it must
+be answered before the heavy stages are even imported.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import importlib
 import json
 import os
-import pickle
-import tempfile
-from dataclasses import dataclass, field
+import sqlite3
+from datetime import date, datetime
+from enum import Enum
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable, Iterator, Mapping
+from zoneinfo import ZoneInfo
+
+from markupsafe import Markup
 
 from . import __version__
+from .report import BuildSummary
 from .theme import builtin_theme_dir
 
 CACHE_DIR = ".chalk-cache"  # at the project root; safe to delete
-STATE_FILE = "build-state.pickle"
-STAMPS_FILE = "up-to-date.pickle"
+STATE_FILE = "state.sqlite3"
+LEGACY_FILES = ("build-state.pickle", "up-to-date.pickle")  # older chalks' caches, removed on save
 INPUTS = ("site.yaml", "content", "templates", "static", "data", "_freeze")  # data/: cells' depends files
-SCHEMA = 3
-MAGIC = b"chalk-cache\n"
+SCHEMA = 4
+Stamp = tuple[int, int]  # (mtime_ns, size) of a file
 
+
+# --------------------------------------------------------------------------- salts
 
 def _version(package: str) -> str:
     try:
@@ -41,66 +56,268 @@ def _version(package: str) -> str:
         return "?"
 
 
-def salt() -> str:
-    """Everything besides the inputs that changes what a build produces."""
-    from .markdown import SETTINGS  # late: the up-to-date check must not pay for importing Markdown
-
-    return quick_salt() + "\n" + json.dumps(SETTINGS, sort_keys=True, default=str)
-
-
 def quick_salt() -> str:
     """Chalk's and its libraries' versions, and the stamps of chalk's own code (an edited chalk,
     as in a development checkout, must not reuse what older code produced)."""
-    code = sorted((path.relative_to(Path(__file__).parent).as_posix(), path.stat().st_mtime_ns, path.stat().st_size)
-                  for path in sorted(Path(__file__).parent.rglob("*.[pj][ys]")))
+    here = Path(__file__).parent
+    code = sorted((path.relative_to(here).as_posix(), path.stat().st_mtime_ns, path.stat().st_size)
+                  for path in sorted(here.rglob("*.[pj][ys]")))
     parts = [f"schema {SCHEMA}", f"chalk {__version__}", repr(code)]
-    parts += [f"{name} {_version(name)}" for name in ("markdown", "pymdown-extensions", "pygments", "jinja2", "quickjs-ng")]
+    parts += [f"{name} {_version(name)}"
+              for name in ("markdown", "pymdown-extensions", "pygments", "jinja2", "quickjs-ng")]
     return "\n".join(parts)
 
 
-@dataclass
-class BuildState:
-    """What a Builder carries from one build to the next."""
-
-    sources: dict[Any, Any] = field(default_factory=dict)
-    rendered: dict[Any, Any] = field(default_factory=dict)
-    memo_entries: dict[str, Any] = field(default_factory=dict)
-    output: str = ""  # the output folder the memo's written files are in
-    check_memo: Any = None  # chalk.check.CheckMemo of the last build
+def salt(settings: Mapping[str, Any]) -> str:
+    """Everything besides the inputs that changes what a build produces: :func:`quick_salt`
+    and the Markdown ``settings`` (passed in, so this module never imports Markdown)."""
+    return quick_salt() + "\n" + json.dumps(settings, sort_keys=True, default=str)
 
 
-def load_state(folder: Path) -> BuildState | None:
-    """The saved state, or None if there is none or it cannot be trusted."""
-    path = folder / STATE_FILE
-    try:
-        with path.open("rb") as handle:
-            if handle.read(len(MAGIC)) != MAGIC:
-                return None
-            stored_salt, state = pickle.load(handle)
-    except Exception:  # missing, truncated, corrupt or foreign: all just mean a cold build
-        return None
-    if stored_salt != salt() or not isinstance(state, BuildState):
-        return None
-    return state
+# --------------------------------------------------------------------------- the JSON codec
+
+class Unstorable(TypeError):
+    """A value the store does not know how to write (or a row it refuses to read)."""
 
 
-def save_state(folder: Path, state: BuildState) -> None:
-    """Write the state atomically; failing to save only costs time next build."""
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".state-", dir=folder)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(MAGIC)
-            pickle.dump((salt(), state), handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, folder / STATE_FILE)
-    except (OSError, pickle.PicklingError):
+def encode(value: Any) -> Any:
+    """``value`` as plain JSON data; chalk dataclasses and a few value types are tagged ``{"$x": ...}``."""
+    kind = type(value)
+    if value is None or kind in (bool, int, float, str):
+        return value
+    if kind is list:
+        return [encode(item) for item in value]
+    if kind is tuple:
+        return {"$t": [encode(item) for item in value]}
+    if kind is dict:
+        if all(type(key) is str and not key.startswith("$") for key in value):
+            return {key: encode(item) for key, item in value.items()}
+        return {"$d": [[encode(key), encode(item)] for key, item in value.items()]}
+    return _encode_other(value)
+
+
+def _encode_other(value: Any) -> Any:
+    if isinstance(value, Markup):
+        return {"$m": str(value)}
+    if isinstance(value, Enum):
+        return {"$e": _class_name(type(value)), "v": value.value}
+    if isinstance(value, datetime):
+        zone = value.tzinfo.key if isinstance(value.tzinfo, ZoneInfo) else None
+        return {"$dt": value.isoformat(), "z": zone, "f": value.fold}
+    if isinstance(value, date):
+        return {"$date": value.isoformat()}
+    if isinstance(value, Path):
+        return {"$p": str(value)}
+    if isinstance(value, bytes):
+        return {"$b": value.hex()}
+    if isinstance(value, (set, frozenset)):
+        return {"$fs" if isinstance(value, frozenset) else "$s": [encode(item) for item in value]}
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {"$c": _class_name(type(value)),
+                "f": {f.name: encode(getattr(value, f.name)) for f in dataclasses.fields(value)}}
+    raise Unstorable(f"cannot store a {type(value).__name__}")
+
+
+def _class_name(cls: type) -> str:
+    if not cls.__module__.startswith("chalk."):
+        raise Unstorable(f"only chalk's own classes are stored, not {cls.__module__}.{cls.__qualname__}")
+    return f"{cls.__module__}:{cls.__qualname__}"
+
+
+def _chalk_class(name: str) -> type:
+    """The chalk class a row names; anything that is not a chalk dataclass or enum is refused."""
+    module, _, qualname = name.partition(":")
+    if not (module == "chalk" or module.startswith("chalk.")) or not qualname.isidentifier():
+        raise Unstorable(f"refusing to make a {name}")
+    cls = getattr(importlib.import_module(module), qualname, None)
+    if not isinstance(cls, type) or not (dataclasses.is_dataclass(cls) or issubclass(cls, Enum)):
+        raise Unstorable(f"refusing to make a {name}")
+    return cls
+
+
+def _make(cls: type, values: dict[str, Any]) -> Any:
+    fields = {f.name: f for f in dataclasses.fields(cls)}
+    if set(values) != set(fields):
+        raise Unstorable(f"{cls.__name__}: stored fields do not match")
+    obj = cls(**{name: value for name, value in values.items() if fields[name].init})
+    for name, value in values.items():
+        if not fields[name].init:
+            object.__setattr__(obj, name, value)
+    return obj
+
+
+_TAGS: dict[str, Callable[[dict[str, Any]], Any]] = {
+    "$t": lambda d: tuple(d["$t"]),
+    "$d": lambda d: {key: item for key, item in d["$d"]},
+    "$m": lambda d: Markup(d["$m"]),
+    "$e": lambda d: _chalk_class(d["$e"])(d["v"]),
+    "$dt": lambda d: _datetime(d),
+    "$date": lambda d: date.fromisoformat(d["$date"]),
+    "$p": lambda d: Path(d["$p"]),
+    "$b": lambda d: bytes.fromhex(d["$b"]),
+    "$fs": lambda d: frozenset(d["$fs"]),
+    "$s": lambda d: set(d["$s"]),
+    "$c": lambda d: _make(_chalk_class(d["$c"]), d["f"]),
+}
+
+
+def _datetime(data: dict[str, Any]) -> datetime:
+    value = datetime.fromisoformat(data["$dt"])
+    if data.get("z"):
+        value = value.replace(tzinfo=ZoneInfo(data["z"]), fold=data.get("f", 0))
+    return value
+
+
+def _hook(data: dict[str, Any]) -> Any:
+    for tag in data:
+        if tag.startswith("$"):
+            maker = _TAGS.get(tag)
+            if maker is None:
+                raise Unstorable(f"unknown tag {tag}")
+            return maker(data)
+        break
+    return data
+
+
+def dumps(value: Any) -> str:
+    return json.dumps(encode(value), ensure_ascii=False, separators=(",", ":"))
+
+
+def loads(text: str) -> Any:
+    """The value :func:`dumps` wrote; :class:`Unstorable` or ValueError for anything else."""
+    return json.loads(text, object_hook=_hook)
+
+
+# --------------------------------------------------------------------------- the store
+
+_DAMAGED = (sqlite3.Error, OSError, ValueError, TypeError, KeyError, AttributeError, ImportError, RecursionError)
+
+
+class Store:
+    """The SQLite file: one table per stage (``key -> JSON``), read lazily, written incrementally.
+
+    Never raises for a damaged file: it is then replaced by an empty one (or, if even that
+    fails, the store keeps nothing and saving does nothing).
+    """
+
+    def __init__(self, folder: Path, salt: str):
+        self.folder, self.salt = folder, salt
+        self._db: sqlite3.Connection | None = None
+        self._loaded: dict[str, dict[str, Any]] = {}
+
+    def _connect(self) -> sqlite3.Connection | None:
+        if self._db is None:
+            self._db = _open(self.folder / STATE_FILE, self.salt)
+        return self._db
+
+    def table(self, name: str) -> dict[str, Any]:
+        """Every readable row of a table, decoded (rows that do not decode are left out)."""
+        if name not in self._loaded:
+            self._loaded[name] = dict(self._rows(name))
+        return dict(self._loaded[name])
+
+    def _rows(self, name: str) -> Iterator[tuple[str, Any]]:
+        db = self._connect()
+        if db is None:
+            return
         try:
-            os.unlink(tmp)
-        except (OSError, UnboundLocalError):
+            rows = db.execute("SELECT key, value FROM records WHERE stage = ?", (name,)).fetchall()
+        except sqlite3.Error:
+            return
+        for key, text in rows:
+            try:
+                yield key, loads(text)
+            except _DAMAGED:
+                continue  # one damaged row is one page to redo
+
+    def save(self, tables: Mapping[str, Mapping[str, Any]]) -> None:
+        """Make each table hold exactly these records, writing only rows whose record changed."""
+        db = self._connect()
+        if db is None:
+            return
+        try:
+            with db:
+                for name, records in tables.items():
+                    self._sync(db, name, records)
+            _remove_legacy(self.folder)
+        except (sqlite3.Error, OSError, Unstorable, ValueError):
+            self._loaded.clear()  # failing to save only costs time next build
+
+    def _sync(self, db: sqlite3.Connection, name: str, records: Mapping[str, Any]) -> None:
+        before = self.table(name)
+        gone = [(name, key) for key in before if key not in records]
+        db.executemany("DELETE FROM records WHERE stage = ? AND key = ?", gone)
+        changed = []
+        for key, record in records.items():
+            if before.get(key) is not record:
+                try:
+                    changed.append((name, key, dumps(record)))
+                except (Unstorable, ValueError, RecursionError):
+                    gone.append((name, key))  # not storable: simply not kept
+        db.executemany("INSERT OR REPLACE INTO records (stage, key, value) VALUES (?, ?, ?)", changed)
+        self._loaded[name] = dict(records)
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+
+
+def _open(path: Path, salt: str) -> sqlite3.Connection | None:
+    """The database at ``path`` if it is chalk's, of this schema and salt; else a fresh, empty one."""
+    for attempt in range(2):
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            db = sqlite3.connect(path, isolation_level="DEFERRED")
+            db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+            db.execute("CREATE TABLE IF NOT EXISTS records (stage TEXT NOT NULL, key TEXT NOT NULL, "
+                       "value TEXT NOT NULL, PRIMARY KEY (stage, key))")
+            stored = dict(db.execute("SELECT key, value FROM meta").fetchall())
+            if stored.get("schema") != str(SCHEMA) or stored.get("salt") != salt:
+                with db:
+                    db.execute("DELETE FROM records WHERE stage != 'up-to-date'")
+                    db.execute("INSERT OR REPLACE INTO meta VALUES ('schema', ?), ('salt', ?)", (str(SCHEMA), salt))
+            return db
+        except (sqlite3.Error, OSError):  # not a database, truncated, locked forever...: start afresh
+            if attempt == 0:
+                _unlink(path)
+    return None
+
+
+def _unlink(path: Path) -> None:
+    for name in (path.name, path.name + "-journal", path.name + "-wal"):
+        try:
+            os.unlink(path.with_name(name))
+        except OSError:
             pass
 
 
-def _stamp_tree(top: Path, into: dict[str, tuple[int, int]]) -> None:
+def _remove_legacy(folder: Path) -> None:
+    for name in LEGACY_FILES:
+        try:
+            (folder / name).unlink()
+        except OSError:
+            pass
+
+
+# --------------------------------------------------------------------------- nothing changed since?
+
+UP_TO_DATE = "up-to-date"  # the stage name of the one row answering "has anything changed?"
+
+
+@dataclasses.dataclass(frozen=True)
+class LastBuild:
+    """What the last build read and wrote, and what it reported: replayed while nothing changed."""
+
+    salt: str
+    key: str  # the build's options (drafts, strict, output, base URL)
+    output: str
+    inputs: dict[str, Stamp]
+    outputs: dict[str, Stamp]
+    summary: BuildSummary
+
+
+def _stamp_tree(top: Path, into: dict[str, Stamp]) -> None:
     if top.is_file():
         stat = top.stat()
         into[str(top)] = (stat.st_mtime_ns, stat.st_size)
@@ -115,10 +332,9 @@ def _stamp_tree(top: Path, into: dict[str, tuple[int, int]]) -> None:
             into[path] = (stat.st_mtime_ns, stat.st_size)
 
 
-def input_stamps(root: Path) -> dict[str, tuple[int, int]]:
+def input_stamps(root: Path) -> dict[str, Stamp]:
     """Size and mtime of every file a build reads: the site's and chalk's own theme."""
-
-    stamps: dict[str, tuple[int, int]] = {}
+    stamps: dict[str, Stamp] = {}
     for top in {root.resolve(), builtin_theme_dir().resolve()}:
         for name in INPUTS:
             if (top / name).exists():
@@ -126,33 +342,35 @@ def input_stamps(root: Path) -> dict[str, tuple[int, int]]:
     return stamps
 
 
-def record_up_to_date(folder: Path, root: Path, output: Path, key: str, summary: Any) -> None:
-    """Remember what the last build read and wrote, and what it reported."""
-    outputs: dict[str, tuple[int, int]] = {}
-    _stamp_tree(output, outputs)
-    record = (quick_salt(), key, str(output), input_stamps(root), outputs, summary)
+def _read_last(folder: Path) -> LastBuild | None:
+    path = folder / STATE_FILE
+    if not path.is_file():
+        return None
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".stamps-", dir=folder)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(MAGIC)
-            pickle.dump(record, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, folder / STAMPS_FILE)
-    except (OSError, pickle.PicklingError):
-        pass
+        db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            row = db.execute("SELECT value FROM records WHERE stage = ? AND key = ''", (UP_TO_DATE,)).fetchone()
+        finally:
+            db.close()
+        last = loads(row[0]) if row else None
+    except _DAMAGED:
+        return None
+    return last if isinstance(last, LastBuild) else None
 
 
-def up_to_date(folder: Path, root: Path, key: str) -> tuple[Path, Any] | None:
+def up_to_date(folder: Path, root: Path, key: str) -> tuple[Path, BuildSummary] | None:
     """(output, summary) of the last build if no input or output file changed since; else None."""
-    try:
-        with (folder / STAMPS_FILE).open("rb") as handle:
-            if handle.read(len(MAGIC)) != MAGIC:
-                return None
-            stored_salt, stored_key, output, inputs, outputs, summary = pickle.load(handle)
-    except Exception:  # missing or damaged: just build
+    last = _read_last(folder)
+    if last is None or last.salt != quick_salt() or last.key != key or input_stamps(root) != last.inputs:
         return None
-    if stored_salt != quick_salt() or stored_key != key or input_stamps(root) != inputs:
-        return None
-    now: dict[str, tuple[int, int]] = {}
-    _stamp_tree(Path(output), now)
-    return (Path(output), summary) if now == outputs else None
+    now: dict[str, Stamp] = {}
+    _stamp_tree(Path(last.output), now)
+    return (Path(last.output), last.summary) if now == last.outputs else None
+
+
+def record_up_to_date(store: Store, root: Path, output: Path, key: str, summary: BuildSummary) -> None:
+    """Remember what this build read and wrote, and what it reported."""
+    outputs: dict[str, Stamp] = {}
+    _stamp_tree(output, outputs)
+    last = LastBuild(quick_salt(), key, str(output), input_stamps(root), outputs, summary)
+    store.save({UP_TO_DATE: {"": last}})

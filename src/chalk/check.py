@@ -16,9 +16,11 @@ import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Mapping
 from urllib.parse import unquote, urljoin, urlsplit
 
 from .errors import Diagnostic, error, warning
+from .incremental import CheckRecord
 from .markdown import TocEntry
 from .model import Page, Site, text_digest
 
@@ -66,55 +68,51 @@ def output_for(path: str, base_path: str) -> str | None:
 
 
 @dataclass
-class CheckMemo:
-    """Per-page check results of the last build, reused while the page and its link targets are unchanged."""
+class Checked:
+    """The internal problems of the site's pages, and each page's record for the next build."""
 
-    entries: dict[str, tuple[bytes, int, frozenset[str], tuple[Diagnostic, ...]]] = field(default_factory=dict)
-    outputs: frozenset[str] = frozenset()
+    problems: list[Diagnostic] = field(default_factory=list)
+    records: dict[str, CheckRecord] = field(default_factory=dict)
 
 
 def check_site(site: Site, files: dict[str, bytes | Path], texts: dict[str, SourceText],
-               slots: bool = True, memo: CheckMemo | None = None,
-               rendered: set[str] | None = None) -> list[Diagnostic]:
-    """Every internal problem of the site, in source order; ``slots`` adds a warning per empty slot.
+               slots: bool = True) -> list[Diagnostic]:
+    """Every internal problem of the site, in source order; ``slots`` adds a warning per empty slot."""
+    return check_pages(site, files, texts).problems + (slot_warnings(site) if slots else [])
 
-    With a ``memo`` and the set of outputs ``rendered`` anew by this build, a page whose content,
-    position and link targets are all unchanged keeps its earlier results.
+
+def check_pages(site: Site, files: dict[str, bytes | Path], texts: dict[str, SourceText],
+                previous: Mapping[str, CheckRecord] | None = None, changed: set[str] | None = None) -> Checked:
+    """Links, anchors, alt text and headings of every page.
+
+    With ``previous`` records and the set of outputs ``changed`` since they were made (rendered
+    anew, added or removed), a page whose content, position and link targets are all unchanged
+    keeps its earlier results.
     """
-    problems: list[Diagnostic] = []
+    result = Checked()
     ids_cache: dict[str, set[str]] = {}
-    changed = _changed_outputs(memo, files, rendered)
-    fresh: dict[str, tuple[bytes, int, frozenset[str], tuple[Diagnostic, ...]]] = {}
     for page in [*site.posts, *site.pages]:
         text = texts.get(page.source, SourceText("", 1))
         digest = page.content_digest or text_digest(page.content)
-        known = memo.entries.get(page.output) if memo is not None and changed is not None else None
-        if known is not None and known[0] == digest and known[1] == text.body_line and not known[2] & changed:
-            fresh[page.output] = known
-            problems.extend(known[3])
+        known = previous.get(page.output) if previous is not None and changed is not None else None
+        if known is not None and known.content_digest == digest and known.body_line == text.body_line \
+                and not known.targets & changed:  # type: ignore[operator]
+            result.records[page.output] = known
+            result.problems.extend(known.problems)
             continue
-        deps: set[str] = set()
-        found = [*check_links(page, files, text, site.config.base_path, site.config.base_url, ids_cache, deps),
+        targets: set[str] = set()
+        found = [*check_links(page, files, text, site.config.base_path, site.config.base_url, ids_cache, targets),
                  *check_alt_text(page, text), *check_headings(page, text)]
-        fresh[page.output] = (digest, text.body_line, frozenset(deps), tuple(found))
-        problems.extend(found)
-    for page in [*site.posts, *site.pages] if slots else []:
-        for slot in page.diagrams:
-            if not slot.filled:
-                problems.append(warning(f"diagram '{slot.id}' awaits a drawing", slot.path, slot.line,
-                                        hint=f"add static/diagrams/{slot.id}.svg"))
-    if memo is not None:
-        memo.entries, memo.outputs = fresh, frozenset(files)
-    return problems
+        result.records[page.output] = CheckRecord(digest, text.body_line, frozenset(targets), tuple(found))
+        result.problems.extend(found)
+    return result
 
 
-def _changed_outputs(memo: CheckMemo | None, files: dict[str, bytes | Path],
-                     rendered: set[str] | None) -> set[str] | None:
-    """Outputs that may differ from the last check: rendered anew, or added or removed (None: unknown)."""
-    if memo is None or rendered is None or not memo.outputs:
-        return None
-    now = frozenset(files)
-    return set(rendered) | set(now ^ memo.outputs)
+def slot_warnings(site: Site) -> list[Diagnostic]:
+    """A warning for every diagram slot still awaiting its drawing."""
+    return [warning(f"diagram '{slot.id}' awaits a drawing", slot.path, slot.line,
+                    hint=f"add static/diagrams/{slot.id}.svg")
+            for page in [*site.posts, *site.pages] for slot in page.diagrams if not slot.filled]
 
 
 def check_links(page: Page, files: dict[str, bytes | Path], text: SourceText, base_path: str, base_url: str,
@@ -256,7 +254,7 @@ def check_external(links: dict[str, list[tuple[str, int]]], cache_file: Path, no
         cache_file.write_text(json.dumps(cache, indent=1, sort_keys=True), encoding="utf-8")
     except OSError:
         pass  # the cache only saves time
-    problems = []
+    problems: list[Diagnostic] = []
     for url, uses in links.items():
         problem = cache[url][1]
         if problem:

@@ -1,31 +1,32 @@
 """The ``chalk`` command: build | serve | check | deploy | new | init | import.
 
-Errors a writer can cause become ``path:line: message`` lines and exit code 1,
-never a traceback. All printing happens here, not in the pipeline.
+Every command's argparse and its handler live here; the handlers call the pipeline
+(and chalk.deploy, chalk.serve, chalk.scaffold) and print only through
+:class:`~chalk.report.Reporter`. Errors a writer can cause become ``path:line:
+message`` lines and exit code 1, never a traceback.
 """
 
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import sys
 import time
 from datetime import date
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Any, Callable, Sequence
 
 from . import __version__
-from .cache import CACHE_DIR, record_up_to_date, up_to_date
-from .deploy import add_parser as add_deploy_parser
-from .errors import BuildError, ChalkError, Severity
+from .cache import CACHE_DIR
+from .errors import BuildError, ChalkError, Diagnostics, UsageError
+from .options import BuildOptions
+from .pipeline import build_or_replay
 from .report import Reporter
 
 COMMANDS = ("build", "serve", "check", "deploy", "new", "init", "import")
 
 
 def _common_build_flags(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("-s", "--source", type=Path, default=Path("."), metavar="DIR",
-                        help="the site's folder, holding site.yaml (default: the current folder)")
+    _source_flag(parser)
     parser.add_argument("-D", "--drafts", action="store_true", help="include posts marked draft: true")
     parser.add_argument("-j", "--jobs", type=int, metavar="N",
                         help="worker processes for rendering Markdown (default: one per CPU core; 1: no workers)")
@@ -42,157 +43,219 @@ def make_parser() -> argparse.ArgumentParser:
         epilog="Run `chalk COMMAND --help` for a command's flags, e.g. `chalk build --help`.")
     parser.add_argument("--version", action="version", version=f"chalk {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for add in (_add_build, _add_serve, _add_check, _add_deploy, _add_new, _add_init, _add_import):
+        add(commands)
+    return parser
 
-    build_parser = commands.add_parser(
+
+def _source_flag(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("-s", "--source", type=Path, default=Path("."), metavar="DIR",
+                        help="the site's folder, holding site.yaml (default: the current folder)")
+
+
+def _add_build(commands: Any) -> None:
+    parser = commands.add_parser(
         "build", help="render the site into public/",
         description="Render content/ through templates/ into the output folder (public/ by default). "
                     "Nothing is written unless the whole site builds.",
         epilog="example: chalk build --drafts --output /tmp/preview", formatter_class=argparse.RawTextHelpFormatter)
-    _common_build_flags(build_parser)
-    build_parser.add_argument("-o", "--output", type=Path, metavar="DIR",
-                              help="write here instead of site.yaml's output_dir (may lie outside the project)")
-    build_parser.add_argument("--base-url", metavar="URL", help="override site.yaml's base_url for this build")
-    build_parser.add_argument("--strict", action="store_true",
-                              help="fail on warnings and on diagram slots that still await a drawing")
-    build_parser.set_defaults(handler=cmd_build)
+    _common_build_flags(parser)
+    parser.add_argument("-o", "--output", type=Path, metavar="DIR",
+                        help="write here instead of site.yaml's output_dir (may lie outside the project)")
+    parser.add_argument("--base-url", metavar="URL", help="override site.yaml's base_url for this build")
+    parser.add_argument("--strict", action="store_true",
+                        help="fail on warnings and on diagram slots that still await a drawing")
+    parser.set_defaults(handler=cmd_build)
 
-    serve_parser = commands.add_parser(
+
+def _add_serve(commands: Any) -> None:
+    parser = commands.add_parser(
         "serve", help="preview the site with live reload",
         description="Build the site in memory and serve it on 127.0.0.1 with live reload: every save shows "
                     "in the browser at once, keeping your place; build errors show as an overlay. "
                     "Drafts are shown. public/ is never touched.",
         epilog="example: chalk serve --port 8001")
-    serve_parser.add_argument("-s", "--source", type=Path, default=Path("."), metavar="DIR",
-                              help="the site's folder, holding site.yaml (default: the current folder)")
-    serve_parser.add_argument("--host", default="127.0.0.1",
-                              help="address to listen on (default: 127.0.0.1; other addresses expose your drafts)")
-    serve_parser.add_argument("-p", "--port", type=int, default=8000, help="port to listen on (default: 8000)")
-    serve_parser.add_argument("--no-drafts", action="store_true", help="hide posts marked draft: true")
-    serve_parser.set_defaults(handler=cmd_serve)
+    _source_flag(parser)
+    parser.add_argument("--host", default="127.0.0.1",
+                        help="address to listen on (default: 127.0.0.1; other addresses expose your drafts)")
+    parser.add_argument("-p", "--port", type=int, default=8000, help="port to listen on (default: 8000)")
+    parser.add_argument("--no-drafts", action="store_true", help="hide posts marked draft: true")
+    parser.set_defaults(handler=cmd_serve)
 
-    check_parser = commands.add_parser(
+
+def _add_check(commands: Any) -> None:
+    parser = commands.add_parser(
         "check", help="find broken links, anchors, alt text and headings (writes nothing)",
         description="Load and render the site in memory and report, numbered, as path:line: message: links "
                     "to pages or files that do not exist, #anchors missing on their page, images and diagram "
                     "slots without alt text, skipped heading levels (errors, exit 1), and diagram slots still "
                     "awaiting a drawing (warnings; errors with --strict). No network unless --external.",
         epilog="example: chalk check --external")
-    _common_build_flags(check_parser)
-    check_parser.add_argument("--strict", action="store_true", help="treat warnings as errors")
-    check_parser.add_argument("--external", action="store_true",
-                              help="also check external links (HEAD then GET, cached for a day in .chalk-cache/)")
-    check_parser.set_defaults(handler=cmd_check)
+    _common_build_flags(parser)
+    parser.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    parser.add_argument("--external", action="store_true",
+                        help="also check external links (HEAD then GET, cached for a day in .chalk-cache/)")
+    parser.set_defaults(handler=cmd_check)
 
-    add_deploy_parser(commands)
 
-    new_parser = commands.add_parser(
+DEPLOY_EPILOG = """\
+examples:
+  chalk deploy                       build, then push public/ to origin/gh-pages (GitHub Pages)
+  chalk deploy --no-build --branch pages --message "Publish"
+  chalk deploy --to /srv/www/blog    build, then copy public/ into a folder (rsync-style)
+
+site.yaml (all keys optional; flags override them):
+  deploy:
+    remote: origin          # git remote to push to
+    branch: gh-pages        # branch that receives the built site
+    message: Deploy site    # commit message
+    cname: blog.example.org # writes CNAME into the deployed branch (custom domain)
+
+The writer's working tree, index and current branch are never touched; an
+unchanged site makes no new commit.
+"""
+
+
+def _add_deploy(commands: Any) -> None:
+    parser = commands.add_parser(
+        "deploy", help="publish the site to a git branch (GitHub Pages) or a folder",
+        description="Build the site, then commit public/ to a branch (gh-pages by default) and push it,\n"
+                    "adding .nojekyll (and CNAME when deploy.cname is set). With --to DIR, copy the\n"
+                    "site into a folder instead, writing only changed files and removing stale ones.",
+        epilog=DEPLOY_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    _source_flag(parser)
+    parser.add_argument("--no-build", action="store_true", help="deploy the output folder as it is, without building")
+    parser.add_argument("--remote", metavar="R", help="git remote to push to (default: deploy.remote or origin)")
+    parser.add_argument("--branch", metavar="B", help="branch to publish to (default: deploy.branch or gh-pages)")
+    parser.add_argument("--message", metavar="M", help="commit message (default: deploy.message or 'Deploy site')")
+    parser.add_argument("--to", type=Path, metavar="DIR",
+                        help="copy the site into DIR instead of pushing (mounted or synced hosting)")
+    parser.set_defaults(handler=cmd_deploy)
+
+
+def _add_new(commands: Any) -> None:
+    parser = commands.add_parser(
         "new", help="create a new draft post", description="Create content/posts/<slug>.md as a draft, "
         "with today's date. Refuses to overwrite an existing file.",
         epilog='example: chalk new "How diffusion models denoise"')
-    new_parser.add_argument("title", help="the article's title; the file name is made from it")
-    new_parser.add_argument("--page", action="store_true", help="create a plain page content/<slug>.md instead")
-    new_parser.add_argument("-s", "--source", type=Path, default=Path("."), metavar="DIR",
-                            help="the site's folder (default: the current folder)")
-    new_parser.set_defaults(handler=cmd_new)
+    parser.add_argument("title", help="the article's title; the file name is made from it")
+    parser.add_argument("--page", action="store_true", help="create a plain page content/<slug>.md instead")
+    parser.add_argument("-s", "--source", type=Path, default=Path("."), metavar="DIR",
+                        help="the site's folder (default: the current folder)")
+    parser.set_defaults(handler=cmd_new)
 
-    init_parser = commands.add_parser(
+
+def _add_init(commands: Any) -> None:
+    parser = commands.add_parser(
         "init", help="create a new site", description="Create a new, buildable site in DIR: site.yaml, a "
         "sample post and about page, and chalk's own templates and static files to adapt.",
         epilog="example: chalk init my-blog && cd my-blog && chalk build")
-    init_parser.add_argument("directory", type=Path, help="folder to create (must be new or empty)")
-    init_parser.add_argument("--title", default="My explainers", help="the site's title")
-    init_parser.set_defaults(handler=cmd_init)
+    parser.add_argument("directory", type=Path, help="folder to create (must be new or empty)")
+    parser.add_argument("--title", default="My explainers", help="the site's title")
+    parser.set_defaults(handler=cmd_init)
 
-    import_parser = commands.add_parser(
+
+def _add_import(commands: Any) -> None:
+    parser = commands.add_parser(
         "import", help="turn a Jekyll or Hugo site into a chalk site",
         description="Read the Jekyll or Hugo site in SRC (never changed) and write a chalk site into DEST "
                     "(new or empty): site.yaml, posts and pages with chalk front matter, assets, bodies converted. "
                     "What cannot be converted stays as an HTML comment and is listed as path:line: what (why); "
                     "the list is also written to DEST/import-report.txt.",
         epilog="example: chalk import ~/old-blog ~/new-blog && cd ~/new-blog && chalk build")
-    import_parser.add_argument("src", type=Path, help="the old site's folder (holding _config.yml or hugo.toml)")
-    import_parser.add_argument("dest", type=Path, help="folder for the chalk site (must be new or empty)")
-    import_parser.add_argument("--from", dest="engine", choices=("jekyll", "hugo"),
-                               help="the old site's generator (default: detected from its files)")
-    import_parser.set_defaults(handler=cmd_import)
-    return parser
+    parser.add_argument("src", type=Path, help="the old site's folder (holding _config.yml or hugo.toml)")
+    parser.add_argument("dest", type=Path, help="folder for the chalk site (must be new or empty)")
+    parser.add_argument("--from", dest="engine", choices=("jekyll", "hugo"),
+                        help="the old site's generator (default: detected from its files)")
+    parser.set_defaults(handler=cmd_import)
 
 
 def cmd_build(args: argparse.Namespace, reporter: Reporter) -> int:
-    from .pipeline import BuildOptions, build  # the heavy imports, only once there is work to do
-
     options = BuildOptions(drafts=args.drafts, strict=args.strict, output=args.output, base_url=args.base_url,
                            jobs=args.jobs, cache=not args.no_cache, execute=not args.no_execute)
     start = time.perf_counter()
-    cache = args.source / CACHE_DIR
-    key = repr((args.drafts, args.strict, args.output and args.output.resolve(), args.base_url, args.no_execute))
-    replay = up_to_date(cache, args.source, key) if options.cache else None
-    if replay is not None and _recovered(replay[0]):
-        replay = None  # an interrupted write was just completed: build properly
-    if replay is not None:  # no input and no output changed since the last build: nothing to do
-        output, summary = replay
-        summary = dataclasses.replace(summary, written=0, removed=0, up_to_date=True)
-    else:
-        try:
-            result = build(args.source, options)
-        except BuildError as exc:
-            reporter.failed(exc)
-            return 1
-        output, summary = result.output, result.summary
-        if options.cache:
-            record_up_to_date(cache, args.source, output, key, summary)
-    reporter.diagnostics(summary.warnings)
-    reporter.slots(summary)
-    reporter.built(output, summary, time.perf_counter() - start)
+    try:
+        done = build_or_replay(args.source, options)
+    except BuildError as exc:
+        reporter.failed(exc)
+        return 1
+    reporter.diagnostics(done.summary.warnings)
+    reporter.slots(done.summary)
+    reporter.built(done.output, done.summary, time.perf_counter() - start)
     return 0
 
 
-def _recovered(output: Path) -> bool:
-    """Complete a write a killed build left half done (see chalk.journal); True if there was one."""
-    from .output import recover
-
-    return recover(output)
-
-
 def cmd_check(args: argparse.Namespace, reporter: Reporter) -> int:
-    from .check import check_external, check_site, external_links
-    from .pipeline import BuildOptions, Builder
+    """Stages 1-5, every file in memory (nothing written), then the checks; --strict as in build."""
+    from .builder import Builder, strict
+    from .check import check_external, check_site, external_links, slot_warnings
 
-    root = args.source
-    builder = Builder(root, BuildOptions(drafts=args.drafts, check=False, jobs=args.jobs, cache=not args.no_cache,
-                                         search=False, keep_going=True, execute=not args.no_execute))
+    builder = Builder(args.source, BuildOptions(drafts=args.drafts, check=False, jobs=args.jobs,
+                                                cache=not args.no_cache, search=False, keep_going=True,
+                                                execute=not args.no_execute))
     try:
         loaded = builder.load()
-        files = builder.render(loaded)
+        files = builder.outputs(loaded)
     except BuildError as exc:
         reporter.failed(exc, "Check")
         return 1
-    found = [*loaded.diagnostics.items, *check_site(loaded.site, files, loaded.texts)]
+    found = Diagnostics([*loaded.diagnostics.items, *check_site(loaded.site, files, loaded.texts, slots=False)])
     if args.external:
         links = external_links(loaded.site, loaded.texts)
-        found += check_external(links, loaded.config.root / CACHE_DIR / "links.json", time.time())
-    if args.strict:
-        found = [dataclasses.replace(d, severity=Severity.ERROR) for d in found]
-    found.sort(key=lambda d: (d.path, d.line or 0))
-    errors = [d for d in found if d.is_error]
-    for number, item in enumerate(found, start=1):
-        print(f"{number}. {item.format()}", file=reporter.err if item.is_error else reporter.out)
-    pages = len(loaded.site.posts) + len(loaded.site.pages)
-    print(f"Checked {pages} pages: {len(errors)} error{'s' * (len(errors) != 1)}, "
-          f"{len(found) - len(errors)} warning{'s' * (len(found) - len(errors) != 1)}.", file=reporter.out)
-    return 1 if errors else 0
+        found.extend(check_external(links, loaded.config.root / CACHE_DIR / "links.json", time.time()))
+    found = strict(found, loaded.site) if args.strict else Diagnostics([*found.items, *slot_warnings(loaded.site)])
+    reporter.checked(sorted(found.items, key=lambda d: (d.path, d.line or 0)),
+                     len(loaded.site.posts) + len(loaded.site.pages))
+    return 1 if found.errors else 0
+
+
+def cmd_deploy(args: argparse.Namespace, reporter: Reporter) -> int:
+    """``chalk deploy``: build (unless --no-build, or nothing changed), then push or copy; one summary line."""
+    from .builder import output_dir
+    from .config import load_config
+    from .deploy import DeployError, deploy_git, deploy_to_dir, settings_for
+    from .output import recover
+
+    root: Path = args.source
+    flags = {"remote": args.remote, "branch": args.branch, "message": args.message}
+    if args.to is not None and any(v is not None for v in flags.values()):
+        raise UsageError("--to copies into a folder; --remote, --branch and --message are for git deploys")
+    try:
+        diagnostics = Diagnostics()
+        config = load_config(root, diagnostics)
+        diagnostics.raise_if_errors()
+        assert config is not None
+        settings = settings_for(config, diagnostics, flags)
+        diagnostics.raise_if_errors()
+        assert settings is not None
+        reporter.diagnostics(diagnostics.warnings)
+        if args.no_build:
+            site_dir = output_dir(root, config, BuildOptions())
+            recover(site_dir)  # a build interrupted mid-swap is completed before its output is published
+            if not site_dir.is_dir():
+                raise DeployError(f"{site_dir} does not exist; run `chalk build` first, or drop --no-build")
+        else:
+            done = build_or_replay(root, BuildOptions())
+            reporter.diagnostics(done.summary.warnings)
+            site_dir = done.output
+    except BuildError as exc:
+        reporter.failed(exc, "Deploy")
+        return 1
+    if args.to is not None:
+        stats = deploy_to_dir(site_dir, args.to, root)
+        reporter.copied(args.to, stats.written, stats.unchanged, stats.removed)
+    else:
+        reporter.say(deploy_git(site_dir, root, settings).summary())
+    return 0
 
 
 def cmd_serve(args: argparse.Namespace, reporter: Reporter) -> int:
     from .serve import run  # the server and watchdog load only when serving
 
-    def log(line: str) -> None:
-        print(line, file=reporter.out, flush=True)
-
     try:
-        run(args.source.resolve(), args.host, args.port, drafts=not args.no_drafts, log=log)
+        run(args.source.resolve(), args.host, args.port, drafts=not args.no_drafts, log=reporter.say)
     except KeyboardInterrupt:
-        log("Stopped.")
+        reporter.say("Stopped.")
     return 0
 
 
@@ -200,7 +263,7 @@ def cmd_new(args: argparse.Namespace, reporter: Reporter) -> int:
     from .scaffold import new_post
 
     path = new_post(args.source, args.title, date.today(), page=args.page)
-    print(f"Created {path}", file=reporter.out)
+    reporter.say(f"Created {path}")
     return 0
 
 
@@ -208,7 +271,7 @@ def cmd_init(args: argparse.Namespace, reporter: Reporter) -> int:
     from .scaffold import init_site
 
     init_site(args.directory, date.today(), title=args.title)
-    print(f"Created a new site in {args.directory}. Next: cd {args.directory} && chalk build", file=reporter.out)
+    reporter.say(f"Created a new site in {args.directory}. Next: cd {args.directory} && chalk build")
     return 0
 
 
@@ -217,8 +280,8 @@ def cmd_import(args: argparse.Namespace, reporter: Reporter) -> int:
 
     report = import_site(args.src, args.dest, args.engine)
     for line in report.lines():
-        print(line, file=reporter.out)
-    print(f"Next: cd {args.dest} && chalk build", file=reporter.out)
+        reporter.say(line)
+    reporter.say(f"Next: cd {args.dest} && chalk build")
     return 0
 
 
@@ -233,13 +296,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return handler(args, reporter)
     except KeyboardInterrupt:
-        print("Stopped.", file=reporter.err)
+        reporter.problem("Stopped.")
         return 130
     except ChalkError as exc:
-        print(f"chalk: {exc}", file=reporter.err)
+        reporter.problem(f"chalk: {exc}")
         return 1
     except OSError as exc:  # the last net: an operating-system failure is a path: message line
-        print(os_error_line(exc), file=reporter.err)
+        reporter.problem(os_error_line(exc))
         return 1
 
 

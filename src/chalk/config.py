@@ -3,6 +3,13 @@
 The schema documents itself: one :class:`Option` per key, with its type, its
 default and a one-line description (``chalk build --help`` and the README list
 the same keys). All problems are collected before the build stops.
+
+:class:`Config` is flat: one field per top-level key, a typed section (a frozen
+dataclass such as :class:`SeriesInfo`) where a key holds a mapping, and
+``lines``, the line of every key (nested keys by dotted path, ``deploy.branch``),
+so any stage can point at ``site.yaml:LINE`` without reading the file again
+(:meth:`Config.location`). To add a setting: a field here, an :class:`Option`
+in :data:`OPTIONS` (with ``make`` to turn a checked mapping into its section).
 """
 
 from __future__ import annotations
@@ -31,6 +38,14 @@ class MenuItem:
 
 
 @dataclass(frozen=True)
+class SeriesInfo:
+    """A series' entry under ``series:`` in site.yaml (keyed there by the series' slug or name)."""
+
+    title: str = ""
+    description: str = ""
+
+
+@dataclass(frozen=True)
 class Config:
     """The site's settings; paths are absolute."""
 
@@ -48,13 +63,18 @@ class Config:
     pygments_style: str = "xcode"  # passes WCAG AA contrast on the theme's code background
     pygments_style_dark: str = "github-dark"
     search: bool = False  # full-text search with Pagefind (the `search` extra); see chalk.search
-    deploy: dict[str, Any] = field(default_factory=dict)
-    series: dict[str, Any] = field(default_factory=dict)  # slug -> {title, description}; see chalk.series
     bibliography: str | list[str] | None = None  # BibTeX file(s), relative to the site; see chalk.references
     citation_style: str | None = None  # a CSL style name or .csl file; see chalk.citeformat
     math_macros: dict[str, Any] = field(default_factory=dict)  # \\name -> TeX, for every formula; see chalk.markdown.katex
     execute: bool | dict[str, Any] = False  # run {python} cells (the `exec` extra); see chalk.execute
     images: ImageSettings = ImageSettings()  # responsive variants and social cards; see chalk.images
+    deploy: dict[str, Any] = field(default_factory=dict)  # checked by chalk deploy (chalk.deploy.parse_settings)
+    series: dict[str, SeriesInfo] = field(default_factory=dict)  # key as written -> its entry; see model.series
+    lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)  # key path -> line in site.yaml
+
+    def line_of(self, key: str) -> int | None:
+        """The line of ``key`` (``search``, ``deploy.branch``) in site.yaml, or None if it is not there."""
+        return self.lines.get(key)
 
     @property
     def base_path(self) -> str:
@@ -92,6 +112,7 @@ class Option:
     doc: str
     required: bool = False
     check: Callable[[Any], str | None] | None = None  # returns what was expected, or None if fine
+    make: Callable[[Any], Any] | None = None  # the checked value -> the Config field's value (a typed section)
 
 
 def _check_url(value: str) -> str | None:
@@ -165,6 +186,9 @@ def _check_macros(value: dict) -> str | None:
                                                   and isinstance(definition[0], str))):
             return "a mapping of command -> TeX, like {R: '\\mathbb{R}', mat: ['\\mathbb{#1}', 1]}"
     return None
+def _make_series(value: dict[str, Any]) -> dict[str, SeriesInfo]:
+    return {str(key): SeriesInfo(title=item) if isinstance(item, str) else SeriesInfo(**item)
+            for key, item in value.items() if isinstance(item, (str, dict))}
 
 
 OPTIONS: tuple[Option, ...] = (
@@ -185,7 +209,6 @@ OPTIONS: tuple[Option, ...] = (
     Option("pygments_style_dark", str, "Pygments style for code in dark mode (default: github-dark).",
            check=_check_style),
     Option("deploy", dict, "Settings of `chalk deploy` (remote, branch, message, cname)."),
-    Option("series", dict, "Titles and descriptions of series: slug -> {title, description}.", check=_check_series),
     Option("bibliography", (str, list), "BibTeX file(s) citations are resolved against, relative to the site "
            "(front matter `bibliography` adds an article's own; needs `pip install chalk-ssg[cite]`).",
            check=_check_bibliography),
@@ -193,6 +216,8 @@ OPTIONS: tuple[Option, ...] = (
            "or a .csl file (default: chicago-author-date)."),
     Option("math_macros", dict, "TeX macros every formula knows, as MathJax's TeX.Macros: name -> definition "
            "(`R: \\mathbb{R}`, or `mat: ['\\mathbb{#1}', 1]` with arguments)", check=_check_macros),
+    Option("series", dict, "Titles and descriptions of series: slug -> {title, description}.", check=_check_series,
+           make=_make_series),
     Option("search", bool, "Full-text search with Pagefind: a search box in the header and an index built after "
            "each build (default: false; needs `pip install chalk-ssg[search]`)."),
     Option("images", (dict, bool), "Responsive images and social cards: {widths, formats, quality, max_kb, sizes, "
@@ -207,6 +232,12 @@ _TYPE_NAMES: dict[Any, str] = {(str, list): "a file name or a list of them", str
                                list: "a list", dict: "a mapping", bool: "true or false",
                                (bool, dict): "true, false or a mapping",
                                (dict, bool): "a mapping or false"}
+
+
+def _type_name(kind: type | tuple[type, ...]) -> str:
+    if kind in _TYPE_NAMES:
+        return _TYPE_NAMES[kind]
+    return " or ".join(_TYPE_NAMES[k] for k in kind) if isinstance(kind, tuple) else str(kind)
 
 
 def load_config(root: Path, diagnostics: Diagnostics) -> Config | None:
@@ -236,7 +267,7 @@ def load_config(root: Path, diagnostics: Diagnostics) -> Config | None:
     values = _validate(mapping.data, mapping.line_of, diagnostics)
     if any(d.is_error for d in diagnostics.items):
         return None
-    return _make_config(root, values)
+    return _make_config(root, values, mapping.lines)
 
 
 def _validate(data: dict[str, Any], line_of: Callable[[str], int], diagnostics: Diagnostics) -> dict[str, Any]:
@@ -249,12 +280,12 @@ def _validate(data: dict[str, Any], line_of: Callable[[str], int], diagnostics: 
     for option in OPTIONS:
         if option.name not in data or data[option.name] is None:
             if option.required:
-                diagnostics.add(error(f"{option.name}: required, expected {_TYPE_NAMES[option.kind]}",
+                diagnostics.add(error(f"{option.name}: required, expected {_type_name(option.kind)}",
                                       CONFIG_FILE, 1, hint=option.doc))
             continue
         value = data[option.name]
         if not isinstance(value, option.kind) or isinstance(value, bool) and bool not in _kinds(option.kind):
-            diagnostics.add(error(f"{option.name}: expected {_TYPE_NAMES[option.kind]}, got {value!r}",
+            diagnostics.add(error(f"{option.name}: expected {_type_name(option.kind)}, got {value!r}",
                                   CONFIG_FILE, line_of(option.name)))
             continue
         expected = option.check(value) if option.check else None
@@ -262,7 +293,7 @@ def _validate(data: dict[str, Any], line_of: Callable[[str], int], diagnostics: 
             diagnostics.add(error(f"{option.name}: expected {expected}, got {value!r}", CONFIG_FILE,
                                   line_of(option.name)))
             continue
-        values[option.name] = value
+        values[option.name] = option.make(value) if option.make else value
     return values
 
 
@@ -270,12 +301,12 @@ def _kinds(kind: type | tuple[type, ...]) -> tuple[type, ...]:
     return kind if isinstance(kind, tuple) else (kind,)
 
 
-def _make_config(root: Path, values: dict[str, Any]) -> Config:
+def _make_config(root: Path, values: dict[str, Any], lines: dict[str, int]) -> Config:
     base_url = values["base_url"]
     if not base_url.endswith("/"):
         base_url += "/"
     values = dict(values, base_url=base_url, images=image_settings(values.get("images")))
-    config = Config(root=root.resolve(), **{k: v for k, v in values.items() if k != "menu"})
+    config = Config(root=root.resolve(), lines=dict(lines), **{k: v for k, v in values.items() if k != "menu"})
     menu = tuple(MenuItem(str(item["title"]), _menu_url(config, str(item["url"]))) for item in values.get("menu", []))
     return dataclasses.replace(config, menu=menu)
 

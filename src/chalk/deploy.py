@@ -19,7 +19,6 @@ written and stale files are removed from that folder alone.
 
 from __future__ import annotations
 
-import argparse
 import os
 import re
 import shutil
@@ -27,15 +26,11 @@ import subprocess
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Mapping
+from typing import Any, Callable, Mapping
 
-from .config import CONFIG_FILE, Config, load_config
-from .errors import BuildError, ChalkError, Diagnostics, UsageError, error, warning
-from .output import WriteStats, check_output_dir, recover, write_site
-from .yamlsource import YamlProblem, parse_mapping
-
-if TYPE_CHECKING:  # the CLI imports this module; import its Reporter for typing only
-    from .report import Reporter
+from .config import CONFIG_FILE, Config
+from .errors import ChalkError, Diagnostics, UsageError, error, warning
+from .output import WriteStats, check_output_dir, write_site
 
 NOJEKYLL = ".nojekyll"
 CNAME = "CNAME"
@@ -105,26 +100,27 @@ _CHECKS = {"remote": _expect_remote, "branch": _expect_branch, "message": _expec
 
 
 def parse_settings(data: Mapping[str, Any] | None, diagnostics: Diagnostics, line: int | None = None,
-                   overrides: Mapping[str, str | None] | None = None) -> DeploySettings | None:
+                   overrides: Mapping[str, str | None] | None = None,
+                   line_of: Callable[[str], int | None] | None = None) -> DeploySettings | None:
     """Validate site.yaml's ``deploy:`` mapping; problems go to ``diagnostics`` naming site.yaml and the key.
 
-    ``line`` is the line of ``deploy:`` in site.yaml (the config module keeps no
-    lines for nested keys). ``overrides`` (command-line flags) replace keys;
-    ``None`` values are ignored. Flags are reported as ``--flag`` without a file.
-    Returns None when there were errors.
+    A problem is placed at ``line_of("deploy.KEY")`` (see :meth:`Config.line_of`), else at
+    ``line``. ``overrides`` (command-line flags) replace keys; ``None`` values are ignored.
+    Flags are reported as ``--flag`` without a file. Returns None when there were errors.
     """
     values: dict[str, Any] = {}
     ok = True
     for key, value in (data or {}).items():
+        where = (line_of(f"deploy.{key}") if line_of else None) or line
         if key not in DEPLOY_KEYS:
-            diagnostics.add(warning(f"deploy.{key}: unknown key is ignored", CONFIG_FILE, line,
+            diagnostics.add(warning(f"deploy.{key}: unknown key is ignored", CONFIG_FILE, where,
                                     hint=f"known keys: {', '.join(DEPLOY_KEYS)}"))
             continue
         if value is None:
             continue
         expected = _CHECKS[key](value)
         if expected:
-            diagnostics.add(error(f"deploy.{key}: expected {expected}, got {value!r}", CONFIG_FILE, line))
+            diagnostics.add(error(f"deploy.{key}: expected {expected}, got {value!r}", CONFIG_FILE, where))
             ok = False
             continue
         values[key] = value.strip() if key == "cname" else value
@@ -150,14 +146,10 @@ def settings_from_config(data: Mapping[str, Any] | None, line: int | None = None
     return settings
 
 
-def deploy_line(root: Path) -> int | None:
-    """The line of ``deploy:`` in ``root/site.yaml``, for diagnostics; None if it cannot be told."""
-    try:
-        text = (root / CONFIG_FILE).read_bytes().decode("utf-8-sig").replace("\r\n", "\n")
-        mapping = parse_mapping(text)
-    except (OSError, UnicodeDecodeError, YamlProblem):
-        return None
-    return mapping.lines.get("deploy")
+def settings_for(config: Config, diagnostics: Diagnostics,
+                 overrides: Mapping[str, str | None] | None = None) -> DeploySettings | None:
+    """The site's deploy settings (``deploy:`` in site.yaml, then the flags), problems at their line."""
+    return parse_settings(config.deploy, diagnostics, config.line_of("deploy"), overrides, config.line_of)
 
 
 # ---------------------------------------------------------------------------------------------- git
@@ -418,91 +410,5 @@ def deploy_to_dir(site_dir: Path, target: Path, root: Path | None = None) -> Wri
     return write_site(target, dict(site_files(site_dir)))  # write_site checks every path with safe_target
 
 
-# ---------------------------------------------------------------------------------------------- command
-
-HELP_EPILOG = """\
-examples:
-  chalk deploy                       build, then push public/ to origin/gh-pages (GitHub Pages)
-  chalk deploy --no-build --branch pages --message "Publish"
-  chalk deploy --to /srv/www/blog    build, then copy public/ into a folder (rsync-style)
-
-site.yaml (all keys optional; flags override them):
-  deploy:
-    remote: origin          # git remote to push to
-    branch: gh-pages        # branch that receives the built site
-    message: Deploy site    # commit message
-    cname: blog.example.org # writes CNAME into the deployed branch (custom domain)
-
-The writer's working tree, index and current branch are never touched; an
-unchanged site makes no new commit.
-"""
-
-
-def add_parser(commands: Any) -> argparse.ArgumentParser:
-    """Add ``chalk deploy`` to ``commands`` (the object returned by ``add_subparsers``)."""
-    parser = commands.add_parser(
-        "deploy", help="publish the site to a git branch (GitHub Pages) or a folder",
-        description="Build the site, then commit public/ to a branch (gh-pages by default) and push it,\n"
-                    "adding .nojekyll (and CNAME when deploy.cname is set). With --to DIR, copy the\n"
-                    "site into a folder instead, writing only changed files and removing stale ones.",
-        epilog=HELP_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("-s", "--source", type=Path, default=Path("."), metavar="DIR",
-                        help="the site's folder, holding site.yaml (default: the current folder)")
-    parser.add_argument("--no-build", action="store_true", help="deploy the output folder as it is, without building")
-    parser.add_argument("--remote", metavar="R", help="git remote to push to (default: deploy.remote or origin)")
-    parser.add_argument("--branch", metavar="B", help="branch to publish to (default: deploy.branch or gh-pages)")
-    parser.add_argument("--message", metavar="M", help="commit message (default: deploy.message or 'Deploy site')")
-    parser.add_argument("--to", type=Path, metavar="DIR",
-                        help="copy the site into DIR instead of pushing (mounted or synced hosting)")
-    parser.set_defaults(handler=cmd_deploy)
-    return parser
-
-
-def cmd_deploy(args: argparse.Namespace, reporter: "Reporter") -> int:
-    """``chalk deploy``: build (unless --no-build), then push or copy; one summary line."""
-    from .pipeline import BuildOptions, build, output_dir  # late: the pipeline imports much
-
-    root: Path = args.source
-    git_flags = {"remote": args.remote, "branch": args.branch, "message": args.message}
-    if args.to is not None and any(v is not None for v in git_flags.values()):
-        raise UsageError("--to copies into a folder; --remote, --branch and --message are for git deploys")
-    try:
-        config = _load_config(root)
-        diagnostics = Diagnostics()
-        settings = parse_settings(config.deploy, diagnostics, deploy_line(root), git_flags)
-        diagnostics.raise_if_errors()
-        assert settings is not None
-        reporter.diagnostics(diagnostics.warnings)
-        if args.no_build:
-            site_dir = output_dir(root, config, BuildOptions())
-            recover(site_dir)  # a build interrupted mid-swap is completed before its output is published
-            if not site_dir.is_dir():
-                raise DeployError(f"{site_dir} does not exist; run `chalk build` first, or drop --no-build")
-        else:
-            result = build(root, BuildOptions())
-            reporter.diagnostics(result.diagnostics.warnings)
-            site_dir = result.output
-    except BuildError as exc:
-        reporter.failed(exc, "Deploy")
-        return 1
-    if args.to is not None:
-        stats = deploy_to_dir(site_dir, args.to, root)
-        total = stats.written + stats.unchanged
-        print(f"Deployed {total} file{'s' * (total != 1)} to {args.to}: {stats.written} written, "
-              f"{stats.unchanged} unchanged, {stats.removed} removed", file=reporter.out)
-        return 0
-    deployed = deploy_git(site_dir, root, settings)
-    print(deployed.summary(), file=reporter.out)
-    return 0
-
-
-def _load_config(root: Path) -> Config:
-    diagnostics = Diagnostics()
-    config = load_config(root, diagnostics)
-    diagnostics.raise_if_errors()
-    assert config is not None
-    return config
-
-
-__all__ = ["DeployError", "DeployResult", "DeploySettings", "add_parser", "cmd_deploy", "deploy_git",
-           "deploy_to_dir", "parse_settings", "settings_from_config"]
+__all__ = ["DeployError", "DeployResult", "DeploySettings", "deploy_git", "deploy_to_dir", "parse_settings",
+           "settings_for", "settings_from_config"]

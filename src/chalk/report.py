@@ -1,4 +1,5 @@
-"""What a build reports, and the object that prints it (so the pipeline never prints)."""
+"""What a build reports, and the object that prints it: every line of build, check, deploy, serve,
+new and init goes through :class:`Reporter` (so no stage ever prints)."""
 
 from __future__ import annotations
 
@@ -33,10 +34,18 @@ class BuildSummary:
 
 
 class Reporter:
-    """Prints diagnostics, slot reports and the one summary line."""
+    """Prints diagnostics, slot reports and the one summary line of each command."""
 
     def __init__(self, out: TextIO | None = None, err: TextIO | None = None):
         self.out, self.err = out or sys.stdout, err or sys.stderr
+
+    def say(self, line: str) -> None:
+        """One line of news (the preview server's log, "Created ...", a deploy's summary)."""
+        print(line, file=self.out, flush=True)
+
+    def problem(self, line: str) -> None:
+        """One line that something went wrong (``chalk: ...``, "Stopped.")."""
+        print(line, file=self.err, flush=True)
 
     def diagnostics(self, items: Sequence[Diagnostic]) -> None:
         for item in items:
@@ -69,3 +78,18 @@ class Reporter:
                    else f"{summary.written} written, {summary.removed} removed")
         print(f"Built {summary.pages} pages in {seconds:.2f} s, {warnings} warning{'s' * (warnings != 1)}: "
               f"{changes} -> {where}/", file=self.out)
+
+    def checked(self, found: Sequence[Diagnostic], pages: int) -> None:
+        """``chalk check``: every finding numbered (errors to stderr), then the count."""
+        for number, item in enumerate(found, start=1):
+            print(f"{number}. {item.format()}", file=self.err if item.is_error else self.out)
+        errors = sum(1 for d in found if d.is_error)
+        warnings = len(found) - errors
+        print(f"Checked {pages} pages: {errors} error{'s' * (errors != 1)}, "
+              f"{warnings} warning{'s' * (warnings != 1)}.", file=self.out)
+
+    def copied(self, target: Path, written: int, unchanged: int, removed: int) -> None:
+        """``chalk deploy --to DIR``: what the copy did."""
+        total = written + unchanged
+        print(f"Deployed {total} file{'s' * (total != 1)} to {target}: {written} written, "
+              f"{unchanged} unchanged, {removed} removed", file=self.out)

@@ -22,9 +22,10 @@ What is indexed is decided by the theme's markup, not here:
   left out.
 
 Without Pagefind installed the build still works: :func:`index_site` returns nothing
-and adds one warning saying that search is off. The last bundle is kept in memory with a
-digest of the pages it came from, so ``chalk serve`` runs Pagefind again only when a
-page's HTML changed.
+and adds one warning saying that search is off. :func:`pages_key` is a digest of what
+Pagefind would be given: the pipeline keeps the last bundle with it (see
+:class:`chalk.incremental.SearchRecord`), so ``chalk serve`` runs Pagefind again only when
+a page's HTML changed.
 """
 
 from __future__ import annotations
@@ -54,7 +55,6 @@ EXCLUDE_SELECTORS = (
     ".site-search",
 )
 
-_LAST: dict[str, dict[str, bytes]] = {}  # the last bundle made, by a digest of its inputs
 _NOINDEX = re.compile(rb"<meta\s+name=[\"']?robots[\"']?\s+content=[\"'][^\"']*noindex", re.IGNORECASE)
 
 
@@ -83,7 +83,7 @@ def find_pagefind() -> Path | None:
 
 def search_enabled(config: Config) -> bool:
     """Whether the theme shows search: ``search: true`` and Pagefind is installed (``site.search``)."""
-    return bool(getattr(config, "search", False)) and find_pagefind() is not None
+    return config.search and find_pagefind() is not None
 
 
 def index_site(files: Mapping[str, bytes | Path], config: Config,
@@ -95,13 +95,13 @@ def index_site(files: Mapping[str, bytes | Path], config: Config,
     installed. A failing Pagefind run is an error in ``diagnostics`` (the build then writes
     nothing), or a :class:`RuntimeError` without ``diagnostics``.
     """
-    if not getattr(config, "search", False):
+    if not config.search:
         return {}
     binary = find_pagefind()
     if binary is None:
         if diagnostics is not None:
             diagnostics.add(warning("search: true but Pagefind is not installed, so this site has no search",
-                                    CONFIG_FILE, _search_line(config), hint=INSTALL_HINT))
+                                    CONFIG_FILE, config.line_of("search"), hint=INSTALL_HINT))
         return {}
     taken = sorted(rel for rel in files if rel == BUNDLE_DIR or rel.startswith(BUNDLE_DIR + "/"))
     if taken:
@@ -110,15 +110,7 @@ def index_site(files: Mapping[str, bytes | Path], config: Config,
     pages = _pages(files)
     if not pages:
         return {}
-    command = [str(binary), "--site", "SITE", "--output-subdir", BUNDLE_DIR, "--quiet"]
-    for selector in EXCLUDE_SELECTORS:
-        command += ["--exclude-selectors", selector]
-    digest = hashlib.sha256(repr(command).encode())
-    for rel, body in pages:
-        digest.update(b"%d:%s\0%d:" % (len(rel), rel.encode(), len(body)) + body)
-    key = digest.hexdigest()
-    if key in _LAST:  # the same pages as last time (a stylesheet edit in chalk serve): the same index
-        return dict(_LAST[key])
+    command = _command(binary)
     with tempfile.TemporaryDirectory(prefix="chalk-search-") as tmp:
         site = Path(tmp) / "site"
         for rel, body in pages:
@@ -136,11 +128,23 @@ def index_site(files: Mapping[str, bytes | Path], config: Config,
             output = (run.stderr.strip() or run.stdout.strip()).splitlines()
             detail = output[-1] if output else f"exit code {run.returncode}"
             return _fail(diagnostics, f"search: Pagefind failed: {detail}", CONFIG_FILE)
-        made = {f"{BUNDLE_DIR}/{path.relative_to(bundle).as_posix()}": path.read_bytes()
+        return {f"{BUNDLE_DIR}/{path.relative_to(bundle).as_posix()}": path.read_bytes()
                 for path in sorted(bundle.rglob("*")) if path.is_file()}
-    _LAST.clear()
-    _LAST[key] = made
-    return dict(made)
+
+
+def _command(binary: Path) -> list[str]:
+    command = [str(binary), "--site", "SITE", "--output-subdir", BUNDLE_DIR, "--quiet"]
+    for selector in EXCLUDE_SELECTORS:
+        command += ["--exclude-selectors", selector]
+    return command
+
+
+def pages_key(files: Mapping[str, bytes | Path]) -> str:
+    """A digest of everything Pagefind is given (the pages and the command): equal keys, equal bundles."""
+    digest = hashlib.sha256(repr(_command(Path(str(find_pagefind())))).encode())
+    for rel, body in _pages(files):
+        digest.update(b"%d:%s\0%d:" % (len(rel), rel.encode(), len(body)) + body)
+    return digest.hexdigest()
 
 
 def _pages(files: Mapping[str, bytes | Path]) -> list[tuple[str, bytes]]:
@@ -165,16 +169,4 @@ def _fail(diagnostics: Diagnostics | None, message: str, path: str, hint: str = 
     return {}
 
 
-def _search_line(config: Config) -> int | None:
-    """The line of ``search:`` in site.yaml, for the warning's location."""
-    try:
-        lines = (config.root / CONFIG_FILE).read_text(encoding="utf-8-sig").splitlines()
-    except OSError:
-        return None
-    for number, line in enumerate(lines, 1):
-        if line.startswith("search:"):
-            return number
-    return None
-
-
-__all__ = ["BUNDLE_DIR", "EXCLUDE_SELECTORS", "find_pagefind", "index_site", "search_enabled"]
+__all__ = ["BUNDLE_DIR", "EXCLUDE_SELECTORS", "find_pagefind", "index_site", "pages_key", "search_enabled"]

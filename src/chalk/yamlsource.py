@@ -19,7 +19,7 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
 
 
-class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
+class _Loader(_BaseLoader):
     """Safe loader that keeps dates as text, so chalk can report bad ones with their line."""
 
     yaml_implicit_resolvers = {
@@ -30,7 +30,8 @@ class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
 
 @dataclass(frozen=True)
 class YamlMapping:
-    """A parsed YAML mapping plus the 1-based line of each top-level key."""
+    """A parsed YAML mapping plus the 1-based line of each key: top-level keys by name, keys of
+    nested mappings by their dotted path (``deploy.branch``, ``series.gans.title``)."""
 
     data: dict[str, Any]
     lines: dict[str, int] = field(default_factory=dict)
@@ -38,6 +39,19 @@ class YamlMapping:
 
     def line_of(self, key: str) -> int:
         return self.lines.get(key, self.first_line)
+
+
+def _key_lines(node: yaml.MappingNode, first_line: int, prefix: str = "") -> dict[str, int]:
+    lines: dict[str, int] = {}
+    for key, value in node.value:
+        if not isinstance(key, yaml.ScalarNode):
+            continue
+        name = prefix + str(key.value)
+        lines.setdefault(name, first_line + key.start_mark.line)
+        if isinstance(value, yaml.MappingNode):
+            for nested, line in _key_lines(value, first_line, name + ".").items():
+                lines.setdefault(nested, line)
+    return lines
 
 
 class YamlProblem(ValueError):
@@ -61,11 +75,7 @@ def parse_mapping(text: str, first_line: int = 1) -> YamlMapping:
                 f"expected 'key: value' lines, got a YAML {_kind(node)}",
                 first_line + node.start_mark.line,
             )
-        lines = {
-            str(key.value): first_line + key.start_mark.line
-            for key, _ in node.value
-            if isinstance(key, yaml.ScalarNode)
-        }
+        lines = _key_lines(node, first_line)
         data = loader.construct_document(node)
     except YamlProblem:
         raise

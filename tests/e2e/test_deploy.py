@@ -9,7 +9,6 @@ folder, writing only what changed.
 
 from __future__ import annotations
 
-import argparse
 import hashlib
 import io
 import os
@@ -19,9 +18,8 @@ from pathlib import Path
 import pytest
 from support.sites import all_files, build, page, post, write_files
 
-from chalk.cli import Reporter
-from chalk.deploy import (DeployError, DeploySettings, add_parser, deploy_git, deploy_to_dir, parse_settings,
-                          settings_from_config)
+from chalk.cli import Reporter, make_parser
+from chalk.deploy import DeployError, DeploySettings, deploy_git, deploy_to_dir, parse_settings, settings_from_config
 from chalk.errors import BuildError, Diagnostics, UsageError
 
 SITE_YAML = "title: Deploy test\nbase_url: https://example.org/\n"
@@ -115,10 +113,8 @@ def assert_published(site: Path, bare: Path, extras: dict[str, bytes]) -> None:
 
 
 def run_cli(*argv: str) -> tuple[int, str, str]:
-    """``chalk deploy ARGV`` through this module's own parser (the lead wires it into cli.py)."""
-    parser = argparse.ArgumentParser(prog="chalk")
-    add_parser(parser.add_subparsers(dest="command"))
-    args = parser.parse_args(["deploy", *argv])
+    """``chalk deploy ARGV`` through the real parser, in this process."""
+    args = make_parser().parse_args(["deploy", *argv])
     out, err = io.StringIO(), io.StringIO()
     code = args.handler(args, Reporter(out, err))
     return code, out.getvalue(), err.getvalue()
@@ -359,14 +355,14 @@ def test_command_prints_settings_warnings(tmp_path: Path) -> None:
     site = make_writer_site(tmp_path / "site", "deploy:\n  brnach: www\n")
     code, out, err = run_cli("-s", str(site))
     assert code == 0 and "to origin/gh-pages" in out
-    assert "site.yaml:3: warning: deploy.brnach: unknown key is ignored" in err
+    assert "site.yaml:4: warning: deploy.brnach: unknown key is ignored" in err  # the key's own line
 
 
-def test_command_reports_bad_deploy_settings_with_the_line_of_deploy(tmp_path: Path) -> None:
+def test_command_reports_bad_deploy_settings_with_the_line_of_the_key(tmp_path: Path) -> None:
     site = make_writer_site(tmp_path / "site", "deploy:\n  cname: http://x.org\n")
     code, out, err = run_cli("-s", str(site))
     assert code == 1 and out == ""
-    assert "site.yaml:3: deploy.cname: expected a bare host name" in err
+    assert "site.yaml:4: deploy.cname: expected a bare host name" in err
     assert not (site / "public").exists()
 
 

@@ -28,7 +28,7 @@ from support.sites import all_files, page, post, REPO, write_files
 
 import chalk.serve.server
 from chalk.cli import main as cli_main
-from chalk.pipeline import Builder
+from chalk.builder import Builder
 from chalk.serve import make_server
 from chalk.serve.watch import Watcher
 
@@ -366,15 +366,15 @@ class SlowRender:
 @pytest.fixture
 def slow_render(monkeypatch) -> SlowRender:
     slow = SlowRender()
-    real = Builder.render
+    real = Builder.outputs
 
-    def render(self, loaded):
+    def outputs(self, loaded, output=None):
         if slow.armed:
             slow.started.set()
             assert slow.gate.wait(15), "the test never let the build go on"
-        return real(self, loaded)
+        return real(self, loaded, output)
 
-    monkeypatch.setattr(Builder, "render", render)
+    monkeypatch.setattr(Builder, "outputs", outputs)
     yield slow
     slow.gate.set()
 

@@ -6,14 +6,16 @@ byte for byte, through the real command (``chalk.cli.main``).
 
 from __future__ import annotations
 
-import pickle
+import json
 import shutil
+import sqlite3
 from pathlib import Path
 
 import pytest
 
 from chalk import cache
 from chalk.cli import main
+from chalk.markdown import SETTINGS
 from support.sites import post
 
 ARTICLES = 20  # enough for two workers (each takes at least 8 texts)
@@ -84,7 +86,7 @@ def test_a_damaged_or_missing_cache_gives_correct_output(site: Path, tmp_path: P
     chalk_build(site)
     state = site / ".chalk-cache" / cache.STATE_FILE
     if damage == "garbage":
-        state.write_bytes(cache.MAGIC + b"\x80\x05not a pickle at all")
+        state.write_bytes(b"SQLite format 3\x00" + b"\x80\x05not a database at all" * 100)
     elif damage == "truncated":
         state.write_bytes(state.read_bytes()[: state.stat().st_size // 2])
     else:
@@ -95,16 +97,21 @@ def test_a_damaged_or_missing_cache_gives_correct_output(site: Path, tmp_path: P
     assert tree(site / "public") == expected
 
 
+def _rows(state_file: Path, stage: str) -> dict[str, str]:
+    with sqlite3.connect(state_file) as db:
+        return dict(db.execute("SELECT key, value FROM records WHERE stage = ?", (stage,)).fetchall())
+
+
 def _tamper(state_file: Path, salt: str) -> None:
     """Rewrite the saved state so every rendered text reads TAMPERED, under the given salt."""
-    saved = cache.load_state(state_file.parent)
-    assert saved is not None
-    for rel, (line, body, key, rendered) in list(saved.rendered.items()):
-        saved.rendered[rel] = (line, body, key, type(rendered)(**{**rendered.__dict__, "html": "<p>TAMPERED</p>"}))
-    saved.memo_entries.clear()
-    with state_file.open("wb") as handle:
-        handle.write(cache.MAGIC)
-        pickle.dump((salt, saved), handle)
+    with sqlite3.connect(state_file) as db:
+        for key, value in _rows(state_file, "markdown").items():
+            record = cache.loads(value)
+            tampered = type(record.rendered)(**{**record.rendered.__dict__, "html": "<p>TAMPERED</p>"})
+            db.execute("UPDATE records SET value = ? WHERE stage = 'markdown' AND key = ?",
+                       (cache.dumps(type(record)(**{**record.__dict__, "rendered": tampered})), key))
+        db.execute("DELETE FROM records WHERE stage IN ('pages', 'up-to-date')")
+        db.execute("UPDATE meta SET value = ? WHERE key = 'salt'", (salt,))
 
 
 def test_a_cache_from_another_chalk_version_is_ignored(site: Path, tmp_path: Path) -> None:
@@ -117,11 +124,69 @@ def test_a_cache_from_another_chalk_version_is_ignored(site: Path, tmp_path: Pat
     assert b"TAMPERED" not in (site / "public/posts/post-1/index.html").read_bytes()
 
     # the control: under the right salt the same entries are used, so the test above can fail
-    _tamper(state, cache.salt())
+    _tamper(state, cache.salt(SETTINGS))
     (site / "content/about.md").write_text("---\ntitle: About\n---\nAbout this site, once more.\n",
                                            encoding="utf-8")
     chalk_build(site)
     assert b"TAMPERED" in (site / "public/posts/post-1/index.html").read_bytes()
+
+
+def test_the_cache_is_json_in_sqlite_and_refuses_anything_but_chalk_data(site: Path, tmp_path: Path) -> None:
+    """No pickle: rows are JSON, and a row naming any class but chalk's own is dropped, not run."""
+    expected = clean_build(site, tmp_path / "clean")
+    chalk_build(site)
+    state = site / ".chalk-cache" / cache.STATE_FILE
+    rows = _rows(state, "markdown")
+    assert len(rows) == ARTICLES + 1
+    assert all(json.loads(value)["$c"] == "chalk.incremental:MarkdownRecord" for value in rows.values())
+    marker = tmp_path / "ran"
+    hostile = {"$c": "os:system", "f": {"command": f"touch {marker}"}}
+    for name in ("os:system", "subprocess:Popen", "builtins:eval", "chalk.cache:Store"):
+        with pytest.raises(cache.Unstorable):
+            cache.loads(json.dumps({"$c": name, "f": {}}))
+    with sqlite3.connect(state) as db:
+        db.execute("UPDATE records SET value = ? WHERE stage = 'markdown'", (json.dumps(hostile),))
+        db.execute("DELETE FROM records WHERE stage = 'up-to-date'")
+    (site / "content/about.md").write_text("---\ntitle: About\n---\nAbout this site.\n\nMore.\n", encoding="utf-8")
+    chalk_build(site)
+    assert not marker.exists()
+    assert tree(site / "public") == clean_build(site, tmp_path / "clean")
+    assert expected != tree(site / "public")  # the edit shows: the build really ran
+
+
+def test_only_changed_rows_are_written(site: Path) -> None:
+    chalk_build(site)
+    state = site / ".chalk-cache" / cache.STATE_FILE
+    before = _rows(state, "markdown")
+    with sqlite3.connect(state) as db:  # mark every row, to see which ones the next build rewrites
+        db.execute("UPDATE records SET value = value || ' ' WHERE stage = 'markdown'")
+    (site / "content/posts/post-5.md").write_text(article(5, "Edited."), "utf-8")
+    chalk_build(site)
+    after = _rows(state, "markdown")
+    rewritten = {key for key, value in after.items() if not value.endswith(" ")}
+    assert rewritten == {"content/posts/post-5.md"}
+    assert after["content/posts/post-5.md"] != before["content/posts/post-5.md"]
+
+
+def test_values_round_trip_through_the_codec() -> None:
+    from datetime import datetime, timedelta, timezone
+    from zoneinfo import ZoneInfo
+
+    from markupsafe import Markup
+
+    from chalk.errors import Diagnostic, Severity
+
+    values = [
+        (1, "a", None, 2.5, True), {"$odd": 1, ("a", "b"): b"\x00\xff"}, frozenset({"x"}), {"y"},
+        datetime(2024, 10, 27, 2, 30, fold=1, tzinfo=ZoneInfo("Europe/Berlin")),
+        datetime(2024, 5, 1, tzinfo=timezone(timedelta(hours=2))), Path("/x/y"), Markup("<b>&amp;</b>"),
+        Diagnostic("m", "p", 3, "h", Severity.WARNING),
+    ]
+    for value in values:
+        back = cache.loads(cache.dumps(value))
+        assert back == value and type(back) is type(value), value
+    zoned = cache.loads(cache.dumps(values[4]))
+    assert zoned.tzinfo.key == "Europe/Berlin" and zoned.fold == 1 and zoned.utcoffset() == values[4].utcoffset()
 
 
 EDITS = {

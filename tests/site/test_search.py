@@ -22,6 +22,8 @@ from support.sites import build, page as page_text, post, write_files
 from support.browser import folder_files, fragments, require_pagefind
 
 import chalk.search
+from chalk.builder import Builder
+from chalk.options import BuildOptions
 from chalk.config import load_config
 from chalk.errors import Diagnostics
 
@@ -91,20 +93,31 @@ def test_index_site_returns_the_bundle_as_bytes(pagefind, site: Path, tmp_path: 
     assert fragments(chalk.search.index_site(as_paths, config)) == fragments(made)
 
 
-def test_index_site_runs_pagefind_again_only_when_pages_change(pagefind, site: Path, tmp_path: Path, monkeypatch):
-    config = load_config(site, Diagnostics())
+def test_pages_key_changes_only_with_the_pages(pagefind, site: Path, tmp_path: Path):
     files = {rel: data for rel, data in build(site, output=tmp_path / "out", cache=False).files.items()
              if not rel.startswith("pagefind/")}
-    chalk.search._LAST.clear()  # the build just made this very index
+    restyled = dict(files, **{"css/chalk.css": b"body { color: red }"})  # e.g. a stylesheet edit in chalk serve
+    assert chalk.search.pages_key(restyled) == chalk.search.pages_key(files)
+    edited = dict(files, **{"about/index.html": files["about/index.html"].replace(b"Who writes", b"Who edits")})
+    assert chalk.search.pages_key(edited) != chalk.search.pages_key(files)
+
+
+def test_a_rebuild_runs_pagefind_again_only_when_pages_change(pagefind, site: Path, monkeypatch):
     runs = []
     real_run = chalk.search.subprocess.run
     monkeypatch.setattr(chalk.search.subprocess, "run", lambda *a, **k: runs.append(a) or real_run(*a, **k))
-    first = chalk.search.index_site(files, config)
-    restyled = dict(files, **{"css/chalk.css": b"body { color: red }"})  # e.g. a stylesheet edit in chalk serve
-    assert chalk.search.index_site(restyled, config) == first
+    builder = Builder(site, BuildOptions(), incremental=True)
+    first = builder.build()
+    assert len(runs) == 1 and bundle(first.files)
+    (site / "static/css").mkdir(parents=True, exist_ok=True)
+    (site / "static/css/extra.css").write_text("body { color: red }\n", encoding="utf-8")
+    restyled = builder.build()  # every page links the new stylesheet hash: rendered anew, same text
     assert len(runs) == 1
-    edited = dict(files, **{"about/index.html": files["about/index.html"].replace(b"Who writes", b"Who edits")})
-    assert chalk.search.index_site(edited, config) != first
+    assert {rel: restyled.files[rel] for rel in bundle(restyled.files)} == \
+        {rel: first.files[rel] for rel in bundle(first.files)}
+    about = site / "content/about.md"
+    about.write_text(about.read_text(encoding="utf-8").replace("Who writes", "Who edits"), encoding="utf-8")
+    builder.build()
     assert len(runs) == 2
 
 

@@ -109,3 +109,14 @@ def _unique_ids(svg: str, prefix: str) -> str:
     names = "|".join(re.escape(name) for name in sorted(ids, key=len, reverse=True))
     svg = re.sub(rf'(\sid=")({names})"', lambda m: f'{m.group(1)}{prefix}{m.group(2)}"', svg)
     return re.sub(rf"#({names})(?![\w-])", lambda m: f"#{prefix}{m.group(1)}", svg)
+
+
+_FEED_SVG = re.compile(r'(?:<div class="diagram-frame"[^>]*>)?<svg\s[^>]*?class="diagram-svg"[^>]*?aria-label="([^"]*)"'
+                       r'[^>]*?data-feed-src="([^"]*)"[^>]*>.*?</svg>(?:</div>)?(?=<figcaption|</figure>)', re.S)
+
+
+def feed_html(html: str) -> str:
+    """Inline diagrams -> same-origin images of them (feed readers drop the page's stylesheet)."""
+    if 'class="diagram-svg"' not in html:
+        return html
+    return _FEED_SVG.sub(lambda m: f'<img src="{m.group(2)}" alt="{m.group(1)}">', html)

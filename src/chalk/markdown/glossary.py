@@ -88,7 +88,7 @@ class _GlossaryTreeprocessor(Treeprocessor):
         blocks = self.md.htmlStash.rawHtmlBlocks
         raw = blocks[index] if index < len(blocks) else ""
         tag = _RAW_TAG.match(raw) if isinstance(raw, str) else None
-        if tag is None or tag.group(2).lower() not in SKIPPED or raw.rstrip().endswith("/>"):
+        if tag is None or tag.group(2).lower() not in SKIPPED or str(raw).rstrip().endswith("/>"):
             return
         self.raw_depth = max(0, self.raw_depth - 1) if tag.group(1) else self.raw_depth + 1
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import html as htmllib
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Iterator
 
 import markdown as pymarkdown
 from markdown.extensions.toc import slugify_unicode
@@ -233,7 +233,7 @@ def scan_fences(body: str) -> list[Fence]:
     return fences
 
 
-def _fence_problems(fences: list[Fence], path: str, body_line: int):
+def _fence_problems(fences: list[Fence], path: str, body_line: int) -> Iterator[Diagnostic]:
     for fence in fences:
         line = body_line - 1 + fence.line
         if not fence.closed:

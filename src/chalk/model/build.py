@@ -7,58 +7,47 @@ names both.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from datetime import datetime
 from itertools import groupby
-from typing import Any
+from typing import Any, Mapping
 
-from markupsafe import Markup
-
+from ..byline import Author
 from ..config import Config
 from ..content import Source, slugify
+from ..drawing import Drawn
 from ..errors import Diagnostics, error
 from ..glossary import Glossary
-from ..drawing import Drawn
 from ..markdown import Rendered, TocEntry
-from ..markdown.diagrams import DiagramSlot
-from ..byline import Author
 from .citethis import cite_this
-from .drawings import Drawing, fill_slots
+from .drawings import Content, Drawing, fill_content
 from .glossary import entries as glossary_entries
 from .links import resolve_source_links
 from .series import SERIES_DIR, collect_series
-from .site import GlossaryEntry, Listing, Page, Paginator, Series, Site, Tag, Year, text_digest
+from .site import GlossaryEntry, Listing, Page, Paginator, Series, Site, Tag, Year
 from .urls import absolute, output_file, own_output, own_url, url_path
-
-
-@dataclass
-class ContentMemo:
-    """Each page's finished content, reused while its rendered Markdown (the same object),
-    the drawings and the base path are unchanged: the preview server's rebuilds skip the work."""
-
-    entries: dict[str, tuple[Rendered, Any, str, list[DiagramSlot], bytes]] = field(default_factory=dict)
 
 
 def build_site(config: Config, items: list[tuple[Source, Rendered]], drawings: dict[str, Drawing],
                diagnostics: Diagnostics, glossary: Glossary | None = None,
-               memo: ContentMemo | None = None, drawn: dict[tuple[str, str], Drawn] | None = None) -> Site:
+               contents: Mapping[str, Content] | None = None,
+               drawn: dict[tuple[str, str], Drawn] | None = None) -> Site:
     """Assemble the model from rendered sources; URL collisions go to ``diagnostics``.
 
     With a ``glossary`` (the one the Markdown was rendered with) there is a glossary page;
     ``drawn`` holds the drawings made from diagram text, by (article path, slot id).
+    ``contents`` may give each source's finished HTML, worked out before (else it is made here).
     """
-    drawn = drawn or {}
-    key = (tuple(sorted(drawings.items())), config.base_path, tuple(sorted((k, d.key) for k, d in drawn.items())))
-    entries = [_make_page(config, source, rendered, drawings, key, memo, drawn) for source, rendered in items]
-    if memo is not None:
-        memo.entries = {p.source: (r, key, p.content, p.diagrams, p.content_digest)
-                        for p, (_, r) in zip(entries, items)}
+    known = contents or {}
+    entries = [_make_page(config, source,
+                          known.get(source.rel) or fill_content(rendered, drawings, config.base_path, drawn),
+                          rendered) for source, rendered in items]
     resolve_source_links(entries, {source.rel: source for source, _ in items}, diagnostics, config.root)
     posts = sorted(sorted((p for p in entries if p.kind == "post"), key=lambda p: (p.title, p.source)),
-                   key=lambda p: p.date, reverse=True)  # newest first; same day: by title
+                   key=_dated, reverse=True)  # newest first; same day: by title
     pages = sorted((p for p in entries if p.kind == "page"), key=lambda p: p.source)
     _link_neighbours(posts)
     tags = _collect_tags(config, posts, [s for s, _ in items], diagnostics)
-    years = [Year(year, list(group)) for year, group in groupby(posts, key=lambda p: p.date.year)]
+    years = [Year(year, list(group)) for year, group in groupby(posts, key=lambda p: _dated(p).year)]
     series = collect_series(config, [*posts, *pages], {source.rel: source for source, _ in items}, diagnostics)
     terms = _glossary_terms(glossary, [*posts, *pages])
     listings = _listings(config, posts, tags) + _toolkit_listings(config, series, glossary, terms) \
@@ -70,20 +59,12 @@ def build_site(config: Config, items: list[tuple[Source, Rendered]], drawings: d
                 series, terms)
 
 
-def _make_page(config: Config, source: Source, rendered: Rendered, drawings: dict[str, Drawing],
-               key: Any = None, memo: ContentMemo | None = None,
-               drawn: dict[tuple[str, str], Drawn] | None = None) -> Page:
+def _make_page(config: Config, source: Source, content: Content, rendered: Rendered) -> Page:
     meta = source.meta
     section = "posts" if source.kind == "post" else ""
     url, output = url_path(config, section, meta.slug), output_file(section, meta.slug)
     if meta.url is not None:  # its own URL, from `url:` or `permalink:`
         url, output = own_url(config, meta.url)
-    known = memo.entries.get(source.rel) if memo is not None else None
-    if known is not None and known[0] is rendered and known[1] == key:
-        content, slots, digest = known[2], known[3], known[4]
-    else:
-        content, slots = fill_slots(rendered.html, list(rendered.slots), drawings, config.base_path, drawn)
-        digest = text_digest(content)
     author = meta.author or (", ".join(a.name for a in meta.authors) if meta.authors else config.author)
     updated = max([d for d in (meta.updated, *(u.date for u in meta.updates)) if d is not None], default=None)
     page = Page(
@@ -91,12 +72,12 @@ def _make_page(config: Config, source: Source, rendered: Rendered, drawings: dic
         permalink=absolute(config, url), output=output,
         template=meta.template or f"{source.kind}.html", template_line=meta.lines.get("template"),
         slug_line=meta.lines.get("url", meta.lines.get("permalink", meta.lines.get("slug", 1))),
-        content=content if isinstance(content, Markup) else Markup(content), content_digest=digest,
+        content=content.html, content_digest=content.digest,
         summary=meta.summary if meta.summary is not None else rendered.summary,
         date=meta.date, updated=updated, author=author, draft=meta.draft,
         toc=rendered.toc, show_toc=meta.toc and _heading_count(rendered.toc) >= 2,
-        word_count=rendered.word_count, reading_time=rendered.reading_time, extra=meta.extra, diagrams=slots,
-        terms=rendered.terms, authors=meta.authors or ((Author(author),) if author else ()),
+        word_count=rendered.word_count, reading_time=rendered.reading_time, extra=meta.extra,
+        diagrams=list(content.slots), terms=rendered.terms, authors=meta.authors or ((Author(author),) if author else ()),
         updates=meta.updates, references=rendered.references, categories=meta.categories,
         aliases=tuple(own_url(config, alias)[0] for alias in meta.aliases), aliases_line=meta.lines.get("aliases", 1),
         image=meta.image, image_alt=meta.image_alt, image_line=meta.lines.get("image", 1),
@@ -104,6 +85,12 @@ def _make_page(config: Config, source: Source, rendered: Rendered, drawings: dic
     if page.kind == "post":
         page.cite = cite_this(config, page)
     return page
+
+
+def _dated(post: Page) -> datetime:
+    """A post's date (content validation requires one for every post)."""
+    assert post.date is not None, post.source
+    return post.date
 
 
 def _heading_count(toc: tuple[TocEntry, ...]) -> int:

@@ -16,9 +16,12 @@ from html import escape
 from pathlib import Path
 
 import imagesize
+from markupsafe import Markup
 
 from ..drawing import Drawn, inline
+from ..markdown import Rendered
 from ..markdown.diagrams import DiagramSlot
+from .site import text_digest
 
 
 DRAWINGS_DIR = "diagrams"
@@ -28,10 +31,6 @@ DRAWING_EXTENSIONS = (".svg", ".png", ".webp", ".jpg", ".jpeg")
 
 
 _FIGURE_MARKER = re.compile(r'(<figure class="(?:diagram|drawing)[^"]*)("[^>]*>)<!--chalk:diagram:([\w-]+)-->')
-_FEED_SVG = re.compile(r'(?:<div class="diagram-frame"[^>]*>)?<svg\s[^>]*?class="diagram-svg"[^>]*?aria-label="([^"]*)"'
-                       r'[^>]*?data-feed-src="([^"]*)"[^>]*>.*?</svg>(?:</div>)?(?=<figcaption|</figure>)', re.S)
-
-
 _SVG_TEXT = re.compile(r"<text\b[^>]*>(.*?)</text>", re.S)
 _TAGS = re.compile(r"<[^>]+>")
 
@@ -154,13 +153,6 @@ def _fence_alt(slot: DiagramSlot, made: Drawn) -> str:
     return f"Diagram: {shown}" if shown else "Diagram"
 
 
-def feed_html(html: str) -> str:
-    """Inline diagrams -> same-origin images of them (feed readers drop the page's stylesheet)."""
-    if 'class="diagram-svg"' not in html:
-        return html
-    return _FEED_SVG.sub(lambda m: f'<img src="{m.group(2)}" alt="{m.group(1)}">', html)
-
-
 def _image(slot: DiagramSlot, drawing: Drawing, base_path: str) -> str:
     size = f' width="{drawing.width}" height="{drawing.height}"' if drawing.width else ""
     return (f'<img src="{escape(base_path + drawing.rel_url)}" alt="{escape(slot.alt)}"{size}'
@@ -172,3 +164,19 @@ def _placeholder(slot: DiagramSlot) -> str:
     return (f'<div class="diagram-placeholder" role="img" aria-label="Diagram to come: {alt}">'
             '<span class="diagram-placeholder__badge" aria-hidden="true">Diagram to come</span>'
             f'<span class="diagram-placeholder__alt" aria-hidden="true">{alt}</span></div>')
+
+
+@dataclass(frozen=True)
+class Content:
+    """A page's finished HTML: its diagram slots filled with their drawings."""
+
+    html: Markup
+    slots: tuple[DiagramSlot, ...]
+    digest: bytes  # text_digest(html)
+
+
+def fill_content(rendered: Rendered, drawings: dict[str, Drawing], base_path: str,
+                 drawn: dict[tuple[str, str], Drawn] | None = None) -> Content:
+    """The finished HTML of a rendered text (see :func:`fill_slots`)."""
+    html, slots = fill_slots(rendered.html, list(rendered.slots), drawings, base_path, drawn)
+    return Content(html if isinstance(html, Markup) else Markup(html), tuple(slots), text_digest(html))

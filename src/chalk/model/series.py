@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from ..config import Config
+from ..config import Config, SeriesInfo
 from ..content import Source, slugify
 from ..errors import Diagnostics, error
 from .site import Page, Series
@@ -27,15 +27,12 @@ SERIES_DIR = "series"
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
 
-def series_settings(config: Config, slug: str) -> dict[str, str]:
-    """The site.yaml ``series:`` entry of a slug (keys are slugified too), as {title, description}."""
-    for key, value in (config.series or {}).items():
-        if slugify(str(key)) == slug:
-            if isinstance(value, str):
-                return {"title": value, "description": ""}
-            if isinstance(value, dict):
-                return {k: str(value[k]) for k in ("title", "description") if value.get(k) is not None}
-    return {}
+def series_settings(config: Config, slug: str) -> SeriesInfo:
+    """The site.yaml ``series:`` entry of a slug (keys are slugified too); empty if there is none."""
+    for key, value in config.series.items():
+        if slugify(key) == slug:
+            return value
+    return SeriesInfo()
 
 
 def collect_series(config: Config, pages: list[Page], sources: dict[str, Source],
@@ -59,7 +56,7 @@ def collect_series(config: Config, pages: list[Page], sources: dict[str, Source]
                                     sources[p.source].meta.series_part or 0, p.date or _EPOCH, p.source))
         settings = series_settings(config, slug)
         url = url_path(config, SERIES_DIR, slug)
-        series = Series(names[slug], slug, settings.get("title") or names[slug], settings.get("description", ""),
+        series = Series(names[slug], slug, settings.title or names[slug], settings.description,
                         url, absolute(config, url), members)
         for index, page in enumerate(members):
             page.series, page.series_part = series, index + 1

@@ -18,7 +18,7 @@ from ..glossary import Term
 from ..markdown import TocEntry
 from ..markdown.diagrams import DiagramSlot
 from ..markdown.text import reading_text
-from .drawings import feed_html
+from ..drawing.svg import feed_html
 
 
 @dataclass(eq=False)

@@ -31,7 +31,8 @@ from urllib.parse import unquote, urlsplit
 
 from ..config import load_config
 from ..errors import BuildError, ChalkError, Diagnostic, Diagnostics
-from ..pipeline import BuildOptions, Builder
+from ..builder import Builder
+from ..options import BuildOptions
 
 CHALK_PREFIX = "/__chalk__/"
 EVENTS_PATH = CHALK_PREFIX + "events"
@@ -195,7 +196,7 @@ class Preview:
         try:
             builder, base_path = self._builder_for_current_config()
             loaded = builder.load()
-            files = builder.render(loaded)
+            files = builder.outputs(loaded)
         except BuildError as exc:
             return self._failed(exc.diagnostics)
         except Exception as exc:  # the server must survive anything a build throws
@@ -214,8 +215,8 @@ class Preview:
         for item in self.state.errors:
             self.log(item.format())
         millis = (time.perf_counter() - start) * 1000
-        memo = builder.memo
-        detail = f", {memo.rendered} rendered, {memo.reused} reused" if memo else ""
+        done = builder.last_render
+        detail = f", {done.rendered} rendered, {done.reused} reused"
         self.log(f"Rebuilt in {millis:.0f} ms: {len(change.pages)} pages changed{detail}")
         self.events.send({"type": "change", "version": version, "pages": change.pages,
                           "css": change.css, "assets": change.assets,
@@ -224,7 +225,7 @@ class Preview:
             self.events.send(self.error_message())
         return change
 
-    def _failed(self, diagnostics: list[Diagnostic]) -> None:
+    def _failed(self, diagnostics: list[Diagnostic]) -> Change | None:
         """Keep serving the last good snapshot; show the errors in the terminal and the browser."""
         self.state.errors = [d for d in diagnostics if d.is_error] or list(diagnostics)
         self.state.cell_errors = False

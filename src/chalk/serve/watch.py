@@ -38,7 +38,7 @@ def is_relevant(path: Path, root: Path) -> bool:
 class Debouncer:
     """Collects paths and calls ``callback(paths)`` once a burst has gone quiet."""
 
-    def __init__(self, callback: Callable[[set[Path]], None], quiet: float = QUIET_SECONDS,
+    def __init__(self, callback: Callable[[set[Path]], object], quiet: float = QUIET_SECONDS,
                  max_wait: float = MAX_WAIT_SECONDS):
         self.callback, self.quiet, self.max_wait = callback, quiet, max_wait
         self._pending: set[Path] = set()
@@ -101,7 +101,7 @@ class _Handler(FileSystemEventHandler):
 class Watcher:
     """Watches the site's source folders and site.yaml (never public/) and reports bursts of changes."""
 
-    def __init__(self, root: Path, callback: Callable[[set[Path]], None]):
+    def __init__(self, root: Path, callback: Callable[[set[Path]], object]):
         self.root = root.resolve()
         self.debouncer = Debouncer(callback)
         self.observer = Observer()

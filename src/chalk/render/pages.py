@@ -1,0 +1,209 @@
+"""Stage 6: the site model -> page bytes, through one Jinja2 environment.
+
+Autoescape is on for HTML and XML templates (feeds and the sitemap are
+templates too) and undefined names are errors, reported as
+``templates/x.html:LINE: message``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Callable, Mapping
+
+import jinja2
+
+from ..config import Config
+from ..errors import Diagnostic, Diagnostics, error
+from ..incremental import PageRecord, Reads
+from ..model import Listing, Page, Site, absolute
+from ..theme import builtin_theme_dir
+from .context import SiteContext, site_context
+from .tracking import Comparison, Digests, TrackingEnvironment, template_hashes
+
+
+def template_folders(config: Config) -> list[Path]:
+    """Where templates are looked up: the site's own first, then chalk's built-in theme."""
+    return [f for f in (config.templates_dir, builtin_theme_dir() / "templates") if f.is_dir()]
+
+
+def template_files(config: Config) -> list[tuple[str, str]]:
+    """(folder, name) of every template file: which file each name resolves to may change."""
+    return sorted((str(folder), path.relative_to(folder).as_posix())
+                  for folder in template_folders(config) for path in folder.rglob("*") if path.is_file())
+
+
+def make_environment(config: Config, asset_hashes: dict[str, str]) -> TrackingEnvironment:
+    """The site's templates first, then chalk's built-in theme."""
+    folders = template_folders(config)
+    env = TrackingEnvironment(
+        loader=jinja2.FileSystemLoader([str(f) for f in folders]),
+        autoescape=jinja2.select_autoescape(enabled_extensions=("html", "xml"), default_for_string=True),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["date"] = format_date
+    env.filters["isodate"] = isodate
+    env.globals.update(
+        url_for=lambda path="": config.base_path + str(path).lstrip("/"),
+        absolute_url=lambda path="": absolute(config, config.base_path + str(path).lstrip("/")),
+        asset_url=_asset_url(config, asset_hashes),
+        serve=False,
+    )
+    return env
+
+
+def _asset_url(config: Config, hashes: dict[str, str]) -> Callable[[str], str]:
+    def asset_url(path: str) -> str:
+        rel = str(path).lstrip("/")
+        digest = hashes.get(rel)
+        return config.base_path + rel + (f"?v={digest}" if digest else "")
+    return asset_url
+
+
+def format_date(value: date | datetime | None, fmt: str = "%B %-d, %Y") -> str:
+    return value.strftime(fmt) if value else ""
+
+
+def isodate(value: date | datetime | None) -> str:
+    if value is None:
+        return ""
+    if not isinstance(value, datetime):
+        value = datetime(value.year, value.month, value.day, tzinfo=timezone.utc)
+    return value.isoformat(timespec="seconds")
+
+
+def render_item(env: jinja2.Environment, item: Page | Listing, site: SiteContext,
+                templates_root: Path) -> tuple[bytes | None, Diagnostic | None]:
+    """Render one page; a template problem comes back as a diagnostic naming the template line."""
+    context: dict[str, Any] = {"site": site, "page": item, "paginator": None, "tag": None}
+    if isinstance(item, Listing):
+        context.update(paginator=item.paginator, tag=item.tag)
+    try:
+        text = env.get_template(item.template).render(context)
+    except jinja2.TemplateSyntaxError as exc:
+        return None, error(f"template: {exc.message}", _template_path(exc.filename, templates_root), exc.lineno)
+    except jinja2.TemplateNotFound as exc:
+        if isinstance(item, Page) and exc.name == item.template:  # the page's own template is missing
+            return None, error(f"template: {exc.name} not found in templates/", item.source, item.template_line,
+                               hint="check the template: field or create the file")
+        path, line = _template_frame(exc.__traceback__, templates_root)  # a template includes a missing one
+        return None, error(f"template: {exc.name} not found in templates/", path, line,
+                           hint="check the template's include/extends/import or create the file")
+    except OSError as exc:  # a template file that cannot be read is named itself, not its includer
+        return None, error(f"cannot read this template: {exc.strerror or exc}",
+                           _template_path(exc.filename, templates_root), hint="fix its permissions")
+    except Exception as exc:  # any error raised while a template runs is the template's problem
+        path, line = _template_frame(exc.__traceback__, templates_root)
+        return None, error(f"template: {type(exc).__name__}: {exc} (rendering {_describe(item)})", path, line)
+    return text.encode("utf-8"), None
+
+
+@dataclass
+class RenderedPages:
+    """Every page's bytes (or, reused as written, its output file) and the records for next time."""
+
+    files: dict[str, bytes | Path] = field(default_factory=dict)
+    records: dict[str, PageRecord] = field(default_factory=dict)  # empty unless the render was tracked
+    fresh: set[str] = field(default_factory=set)  # outputs rendered anew
+    rendered: int = 0
+    reused: int = 0
+
+
+def render_all(env: TrackingEnvironment, site: Site, templates_root: Path, diagnostics: Diagnostics, *,
+               search: bool = False, previous: Mapping[str, PageRecord] | None = None, globals_key: str = "",
+               output: Path | None = None, digests: Digests | None = None) -> RenderedPages:
+    """Render every page of the site; each distinct template error is reported once.
+
+    With ``previous`` records (``{}`` on a first build) each render is tracked; a page whose
+    recorded inputs, templates and ``globals_key`` are all unchanged is reused instead of
+    rendered again: its bytes from memory, or the file already in ``output`` if it is exactly
+    as last written. ``digests`` remembers fingerprints across builds.
+    """
+    context = site_context(site, search)
+    tracked = previous is not None
+    compare = Comparison(site, context, template_hashes(env), globals_key, digests if digests is not None else {}) \
+        if tracked else None
+    env.digests = digests
+    result = RenderedPages()
+    reported: set[str] = set()
+    for item in site.renderables:
+        kept = (previous or {}).get(item.output)
+        target = output / item.output if output is not None else None
+        if kept is not None and compare is not None and (kept.data is not None or kept.on_disk(target)) \
+                and compare.unchanged(kept):
+            result.reused += 1
+            result.records[item.output] = kept
+            result.files[item.output] = kept.data if kept.data is not None else target  # type: ignore[assignment]
+            continue
+        _render_one(env, item, context, templates_root, compare, result, diagnostics, reported)
+    return result
+
+
+def _render_one(env: TrackingEnvironment, item: Page | Listing, context: SiteContext, templates_root: Path,
+                compare: Comparison | None, result: RenderedPages, diagnostics: Diagnostics,
+                reported: set[str]) -> None:
+    env.reads = Reads() if compare is not None else None
+    try:
+        data, problem = render_item(env, item, context, templates_root)
+    finally:
+        reads, env.reads = env.reads, None
+    result.rendered += 1
+    result.fresh.add(item.output)
+    if problem is not None:
+        key = problem.location + problem.message.split(" (rendering")[0]
+        if key not in reported:
+            reported.add(key)
+            diagnostics.add(problem)
+    elif data is not None:
+        result.files[item.output] = data
+        if reads is not None and compare is not None:
+            used = {name: compare.templates.get(name, "") for name in reads.templates}
+            result.records[item.output] = PageRecord(data, reads, used, compare.globals_key)
+
+
+def settle(records: Mapping[str, PageRecord], output: Path) -> dict[str, PageRecord]:
+    """After writing: forget the bytes, remember each file's size and mtime instead."""
+    settled = {}
+    for rel, record in records.items():
+        if record.data is None:
+            settled[rel] = record
+            continue
+        try:
+            stat = (output / rel).stat()
+        except OSError:
+            settled[rel] = record
+            continue
+        settled[rel] = PageRecord(None, record.reads, record.templates, record.globals_key,
+                                  (stat.st_size, stat.st_mtime_ns))
+    return settled
+
+
+def _describe(item: Page | Listing) -> str:
+    return item.source if isinstance(item, Page) else f"the {item.kind} page"
+
+
+def _template_path(filename: str | None, root: Path) -> str:
+    if not filename:
+        return ""
+    path = Path(filename)
+    try:
+        return path.resolve().relative_to(root).as_posix()
+    except ValueError:
+        return f"{path.parent.name}/{path.name}"
+
+
+def _template_frame(tb: TracebackType | None, root: Path) -> tuple[str, int | None]:
+    """The innermost traceback frame that belongs to a template (Jinja rewrites them for us)."""
+    found: tuple[str, int | None] = ("", None)
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename.endswith((".html", ".xml", ".txt")):
+            found = (_template_path(filename, root), tb.tb_lineno)
+        tb = tb.tb_next
+    return found
+
