@@ -168,27 +168,6 @@ def test_only_changed_rows_are_written(site: Path) -> None:
     assert after["content/posts/post-5.md"] != before["content/posts/post-5.md"]
 
 
-def test_values_round_trip_through_the_codec() -> None:
-    from datetime import datetime, timedelta, timezone
-    from zoneinfo import ZoneInfo
-
-    from markupsafe import Markup
-
-    from chalk.errors import Diagnostic, Severity
-
-    values = [
-        (1, "a", None, 2.5, True), {"$odd": 1, ("a", "b"): b"\x00\xff"}, frozenset({"x"}), {"y"},
-        datetime(2024, 10, 27, 2, 30, fold=1, tzinfo=ZoneInfo("Europe/Berlin")),
-        datetime(2024, 5, 1, tzinfo=timezone(timedelta(hours=2))), Path("/x/y"), Markup("<b>&amp;</b>"),
-        Diagnostic("m", "p", 3, "h", Severity.WARNING),
-    ]
-    for value in values:
-        back = cache.loads(cache.dumps(value))
-        assert back == value and type(back) is type(value), value
-    zoned = cache.loads(cache.dumps(values[4]))
-    assert zoned.tzinfo.key == "Europe/Berlin" and zoned.fold == 1 and zoned.utcoffset() == values[4].utcoffset()
-
-
 EDITS = {
     "edit an article": lambda s: (s / "content/posts/post-5.md").write_text(article(5, "Edited."), "utf-8"),
     "edit its front matter": lambda s: (s / "content/posts/post-5.md").write_text(

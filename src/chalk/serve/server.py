@@ -18,7 +18,6 @@ import socket
 import sys
 import mimetypes
 import queue
-import re
 import threading
 import time
 from dataclasses import dataclass, field
@@ -33,6 +32,7 @@ from ..config import load_config
 from ..errors import BuildError, ChalkError, Diagnostic, Diagnostics
 from ..builder import Builder
 from ..options import BuildOptions
+from .changes import Change, Snapshot, diff
 
 CHALK_PREFIX = "/__chalk__/"
 EVENTS_PATH = CHALK_PREFIX + "events"
@@ -43,59 +43,11 @@ SOCKET_TIMEOUT_SECONDS = 20.0  # an idle or slow client is dropped (longer than 
 MAX_CONNECTIONS = 64  # at once; more are answered 503 and closed (each one holds a thread)
 LISTEN_BACKLOG = 128
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
-_ASSET_QUERY = re.compile(rb"\?v=[0-9a-f]+")
 
 
 class PortInUse(ChalkError):
     def __init__(self, host: str, port: int):
         super().__init__(f"port {port} on {host} is already in use; try another one with --port {port + 1}")
-
-
-@dataclass(frozen=True)
-class Snapshot:
-    """One complete build as the server serves it."""
-
-    files: dict[str, bytes | Path]
-    stamps: dict[str, Any]  # rel -> something that changes when the file's bytes change
-    version: int
-
-
-@dataclass(frozen=True)
-class Change:
-    """What a rebuild changed, as URL paths the browser can match."""
-
-    pages: list[str]
-    css: list[str]
-    assets: list[str]
-
-
-def _stamp(data: bytes | Path, normalize: bool = False) -> Any:
-    if isinstance(data, Path):
-        stat = data.stat()
-        return (str(data), stat.st_mtime_ns, stat.st_size)
-    return hash(_ASSET_QUERY.sub(b"", data)) if normalize else hash(data)
-
-
-def diff(old: Snapshot | None, files: dict[str, bytes | Path], base_path: str) -> tuple[dict[str, Any], Change]:
-    """Stamps of the new files, and which pages, stylesheets and other assets changed.
-
-    A page reused from the last build is the very same bytes object, so its stamp is carried over.
-    """
-    before = old.stamps if old else {}
-    previous = old.files if old else {}
-    stamps = {rel: before[rel] if previous.get(rel) is data and rel in before else _stamp(data, rel.endswith(".html"))
-              for rel, data in files.items()}
-    changed = {rel for rel in stamps.keys() | before.keys() if stamps.get(rel) != before.get(rel)}
-    pages, css, assets = [], [], []
-    for rel in sorted(changed):
-        url = base_path + rel
-        if rel.endswith(".html"):
-            pages.append(url[: -len("index.html")] if rel.endswith("index.html") else url)
-        elif rel.endswith(".css"):
-            css.append(url)
-        else:
-            assets.append(url)
-    return stamps, Change(pages, css, assets)
 
 
 def inject_script(html: bytes) -> bytes:

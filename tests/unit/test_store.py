@@ -1,0 +1,72 @@
+"""The cache's store on its own: the JSON codec and the SQLite file (chalk.cache), and the config's key lines."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from chalk import cache
+from chalk.config import load_config
+from chalk.errors import Diagnostics
+from chalk.incremental import CheckRecord, State, persist, restore
+
+
+def test_values_round_trip_through_the_codec() -> None:
+    from datetime import datetime, timedelta, timezone
+    from zoneinfo import ZoneInfo
+
+    from markupsafe import Markup
+
+    from chalk.errors import Diagnostic, Severity
+
+    values = [
+        (1, "a", None, 2.5, True), {"$odd": 1, ("a", "b"): b"\x00\xff"}, frozenset({"x"}), {"y"},
+        datetime(2024, 10, 27, 2, 30, fold=1, tzinfo=ZoneInfo("Europe/Berlin")),
+        datetime(2024, 5, 1, tzinfo=timezone(timedelta(hours=2))), Path("/x/y"), Markup("<b>&amp;</b>"),
+        Diagnostic("m", "p", 3, "h", Severity.WARNING),
+    ]
+    for value in values:
+        back = cache.loads(cache.dumps(value))
+        assert back == value and type(back) is type(value), value
+    zoned = cache.loads(cache.dumps(values[4]))
+    assert zoned.tzinfo.key == "Europe/Berlin" and zoned.fold == 1 and zoned.utcoffset() == values[4].utcoffset()
+
+
+@pytest.mark.parametrize("row", [
+    {"$c": "os:system", "f": {"command": "true"}},
+    {"$c": "builtins:eval", "f": {}},
+    {"$c": "chalk.cache:Store", "f": {}},  # chalk's, but not a dataclass
+    {"$e": "os:environ", "v": 1},
+    {"$nope": 1},
+])
+def test_the_codec_refuses_anything_but_chalk_data(row: dict) -> None:
+    with pytest.raises(cache.Unstorable):
+        cache.loads(json.dumps(row))
+
+
+def test_state_round_trips_and_damage_is_ignored(tmp_path: Path) -> None:
+    from chalk.errors import warning
+
+    store = cache.Store(tmp_path, "salt-1")
+    record = CheckRecord(b"d", 3, frozenset({"a/index.html"}), (warning("w", "content/a.md", 4),))
+    persist(store, State(checks={"a/index.html": record}, written_to="/out"))
+    store.close()
+    again = restore(cache.Store(tmp_path, "salt-1"))
+    assert again.checks == {"a/index.html": record} and again.written_to == "/out"
+    assert restore(cache.Store(tmp_path, "salt-2")).checks == {}  # another chalk: nothing is trusted
+    (tmp_path / cache.STATE_FILE).write_bytes(b"not a database" * 50)
+    assert restore(cache.Store(tmp_path, "salt-1")).checks == {}  # damaged: a cold build
+
+
+def test_config_keeps_the_line_of_every_key(tmp_path: Path) -> None:
+    (tmp_path / "site.yaml").write_text(
+        "title: T\nbase_url: https://example.org/\nsearch: true\ndeploy:\n  remote: up\n  branch: www\n"
+        "series:\n  gans:\n    title: GANs\n", encoding="utf-8")
+    config = load_config(tmp_path, Diagnostics())
+    assert config is not None
+    assert [config.line_of(k) for k in ("title", "search", "deploy", "deploy.branch", "series.gans.title")] == \
+        [1, 3, 4, 6, 9]
+    assert config.line_of("nowhere") is None
+    assert config.series["gans"].title == "GANs"
