@@ -228,8 +228,8 @@ def cmd_deploy(args: argparse.Namespace, reporter: Reporter) -> int:
         settings = settings_for(config, diagnostics, flags)
         diagnostics.raise_if_errors()
         assert settings is not None
-        reporter.diagnostics(diagnostics.warnings)
         if args.no_build:
+            reporter.diagnostics(diagnostics.warnings)  # (a build reports site.yaml's warnings itself)
             site_dir = output_dir(root, config, BuildOptions())
             recover(site_dir)  # a build interrupted mid-swap is completed before its output is published
             if not site_dir.is_dir():

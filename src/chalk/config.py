@@ -5,11 +5,12 @@ default and a one-line description (``chalk build --help`` and the README list
 the same keys). All problems are collected before the build stops.
 
 :class:`Config` is flat: one field per top-level key, a typed section (a frozen
-dataclass such as :class:`SeriesInfo`) where a key holds a mapping, and
+dataclass from :mod:`chalk.sections`, such as ``Deploy``) where a key holds a mapping, and
 ``lines``, the line of every key (nested keys by dotted path, ``deploy.branch``),
 so any stage can point at ``site.yaml:LINE`` without reading the file again
-(:meth:`Config.location`). To add a setting: a field here, an :class:`Option`
-in :data:`OPTIONS` (with ``make`` to turn a checked mapping into its section).
+(:meth:`Config.line_of`). To add a setting: a field here and an :class:`Option` in
+:data:`OPTIONS`; for a section, its dataclass in :mod:`chalk.sections` and ``make``
+(a checked mapping -> the section) or ``parse`` (a section with its own rules).
 """
 
 from __future__ import annotations
@@ -26,23 +27,15 @@ from pygments.styles import get_all_styles
 
 from .errors import Diagnostics, UsageError, error, warning
 from .images.settings import ImageSettings, check_images, image_settings
+from .sections import CONFIG_FILE, Deploy, SeriesInfo, check_series, make_series, parse_deploy
 from .yamlsource import YamlProblem, parse_mapping
 
-CONFIG_FILE = "site.yaml"
 
 
 @dataclass(frozen=True)
 class MenuItem:
     title: str
     url: str
-
-
-@dataclass(frozen=True)
-class SeriesInfo:
-    """A series' entry under ``series:`` in site.yaml (keyed there by the series' slug or name)."""
-
-    title: str = ""
-    description: str = ""
 
 
 @dataclass(frozen=True)
@@ -68,7 +61,7 @@ class Config:
     math_macros: dict[str, Any] = field(default_factory=dict)  # \\name -> TeX, for every formula; see chalk.markdown.katex
     execute: bool | dict[str, Any] = False  # run {python} cells (the `exec` extra); see chalk.execute
     images: ImageSettings = ImageSettings()  # responsive variants and social cards; see chalk.images
-    deploy: dict[str, Any] = field(default_factory=dict)  # checked by chalk deploy (chalk.deploy.parse_settings)
+    deploy: Deploy = field(default_factory=Deploy)  # where chalk deploy publishes; see chalk.sections
     series: dict[str, SeriesInfo] = field(default_factory=dict)  # key as written -> its entry; see model.series
     lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)  # key path -> line in site.yaml
 
@@ -113,6 +106,8 @@ class Option:
     required: bool = False
     check: Callable[[Any], str | None] | None = None  # returns what was expected, or None if fine
     make: Callable[[Any], Any] | None = None  # the checked value -> the Config field's value (a typed section)
+    #: a section with its own rules: (value, diagnostics, line_of) -> the field's value, or None on errors
+    parse: Callable[[Any, Diagnostics, Callable[[str], int | None]], Any] | None = None
 
 
 def _check_url(value: str) -> str | None:
@@ -155,6 +150,8 @@ def _check_bibliography(value: str | list) -> str | None:
     names = [value] if isinstance(value, str) else value
     return None if names and all(isinstance(n, str) and n.strip() for n in names) else \
         "a BibTeX file name like references.bib, or a list of them"
+
+
 def _script_url(url: str) -> bool:
     """Whether a URL would run script or embed a document (browsers ignore tabs, newlines and case)."""
     plain = "".join(ch for ch in url if ch > " " and ch != "\x7f").lower()
@@ -168,16 +165,6 @@ def _check_language(value: str) -> str | None:
     return "a language tag like en, de or pt-BR"
 
 
-def _check_series(value: dict) -> str | None:
-    for item in value.values():
-        if isinstance(item, str):
-            continue
-        if not (isinstance(item, dict) and set(item) <= {"title", "description"}
-                and all(isinstance(v, str) for v in item.values())):
-            return "a mapping like {generative-models: {title: ..., description: ...}}"
-    return None
-
-
 def _check_macros(value: dict) -> str | None:
     for name, definition in value.items():
         if not re.fullmatch(r"\\?[A-Za-z]+", str(name)):
@@ -186,9 +173,6 @@ def _check_macros(value: dict) -> str | None:
                                                   and isinstance(definition[0], str))):
             return "a mapping of command -> TeX, like {R: '\\mathbb{R}', mat: ['\\mathbb{#1}', 1]}"
     return None
-def _make_series(value: dict[str, Any]) -> dict[str, SeriesInfo]:
-    return {str(key): SeriesInfo(title=item) if isinstance(item, str) else SeriesInfo(**item)
-            for key, item in value.items() if isinstance(item, (str, dict))}
 
 
 OPTIONS: tuple[Option, ...] = (
@@ -208,7 +192,6 @@ OPTIONS: tuple[Option, ...] = (
     Option("pygments_style", str, "Pygments style for code in light mode (default: xcode).", check=_check_style),
     Option("pygments_style_dark", str, "Pygments style for code in dark mode (default: github-dark).",
            check=_check_style),
-    Option("deploy", dict, "Settings of `chalk deploy` (remote, branch, message, cname)."),
     Option("bibliography", (str, list), "BibTeX file(s) citations are resolved against, relative to the site "
            "(front matter `bibliography` adds an article's own; needs `pip install chalk-ssg[cite]`).",
            check=_check_bibliography),
@@ -216,8 +199,9 @@ OPTIONS: tuple[Option, ...] = (
            "or a .csl file (default: chicago-author-date)."),
     Option("math_macros", dict, "TeX macros every formula knows, as MathJax's TeX.Macros: name -> definition "
            "(`R: \\mathbb{R}`, or `mat: ['\\mathbb{#1}', 1]` with arguments)", check=_check_macros),
-    Option("series", dict, "Titles and descriptions of series: slug -> {title, description}.", check=_check_series,
-           make=_make_series),
+    Option("deploy", dict, "Settings of `chalk deploy` (remote, branch, message, cname).", parse=parse_deploy),
+    Option("series", dict, "Titles and descriptions of series: slug -> {title, description}.", check=check_series,
+           make=make_series),
     Option("search", bool, "Full-text search with Pagefind: a search box in the header and an index built after "
            "each build (default: false; needs `pip install chalk-ssg[search]`)."),
     Option("images", (dict, bool), "Responsive images and social cards: {widths, formats, quality, max_kb, sizes, "
@@ -287,6 +271,11 @@ def _validate(data: dict[str, Any], line_of: Callable[[str], int], diagnostics: 
         if not isinstance(value, option.kind) or isinstance(value, bool) and bool not in _kinds(option.kind):
             diagnostics.add(error(f"{option.name}: expected {_type_name(option.kind)}, got {value!r}",
                                   CONFIG_FILE, line_of(option.name)))
+            continue
+        if option.parse is not None:
+            section = option.parse(value, diagnostics, lambda key: line_of(key))
+            if section is not None:
+                values[option.name] = section
             continue
         expected = option.check(value) if option.check else None
         if expected:

@@ -20,27 +20,23 @@ written and stale files are removed from that folder alone.
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import subprocess
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Mapping
+from typing import Any, Mapping
 
 from .config import CONFIG_FILE, Config
-from .errors import ChalkError, Diagnostics, UsageError, error, warning
+from .errors import ChalkError, Diagnostics, UsageError
+from .sections import Deploy, parse_deploy, with_flags
 from .output import WriteStats, check_output_dir, write_site
 
 NOJEKYLL = ".nojekyll"
 CNAME = "CNAME"
-DEPLOY_KEYS = ("remote", "branch", "message", "cname")
 #: Who commits when git has no user.name/user.email (fresh CI runners, containers).
 FALLBACK_IDENTITY = {"GIT_AUTHOR_NAME": "chalk deploy", "GIT_AUTHOR_EMAIL": "chalk@localhost",
                      "GIT_COMMITTER_NAME": "chalk deploy", "GIT_COMMITTER_EMAIL": "chalk@localhost"}
-_HOSTNAME = re.compile(r"^(?=.{1,253}$)([A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$")
-_REMOTE = re.compile(r"^[A-Za-z0-9][\w.-]*$")
-AMBIGUOUS_NAMES = ("HEAD", "FETCH_HEAD", "ORIG_HEAD", "MERGE_HEAD", "CHERRY_PICK_HEAD", "REVERT_HEAD", "stash")
 
 
 class DeployError(ChalkError):
@@ -49,95 +45,22 @@ class DeployError(ChalkError):
 
 # ---------------------------------------------------------------------------------------------- settings
 
-
-@dataclass(frozen=True)
-class DeploySettings:
-    """The ``deploy:`` mapping of site.yaml, validated."""
-
-    remote: str = "origin"
-    branch: str = "gh-pages"
-    message: str = "Deploy site"
-    cname: str | None = None
-
-    @property
-    def target(self) -> str:
-        return f"{self.remote}/{self.branch}"
-
-
-def _expect_remote(value: Any) -> str | None:
-    if isinstance(value, str) and _REMOTE.match(value):
-        return None
-    return "a git remote name like origin"
-
-
-def _expect_branch(value: Any) -> str | None:
-    """The rules of ``git check-ref-format --branch``, checked without running git."""
-    expected = "a branch name like gh-pages"
-    if not isinstance(value, str) or not value or value.startswith(("-", "/", ".")) or value.endswith(("/", ".")):
-        return expected
-    if value == "@" or ".." in value or "//" in value or "@{" in value or value.endswith(".lock"):
-        return expected
-    if value in AMBIGUOUS_NAMES or value.endswith("_HEAD") or value.startswith("refs/"):
-        return expected + " (not HEAD, *_HEAD or refs/...: git would read those as other refs)"
-    if any(ord(ch) < 32 or ch in " ~^:?*[\\\x7f" for ch in value):
-        return expected
-    if any(part.startswith(".") or part.endswith(".lock") for part in value.split("/")):
-        return expected
-    return None
-
-
-def _expect_message(value: Any) -> str | None:
-    return None if isinstance(value, str) and value.strip() else "a commit message (text)"
-
-
-def _expect_cname(value: Any) -> str | None:
-    if isinstance(value, str) and _HOSTNAME.match(value.strip()):
-        return None
-    return "a bare host name like blog.example.org (no https://, no path)"
-
-
-_CHECKS = {"remote": _expect_remote, "branch": _expect_branch, "message": _expect_message, "cname": _expect_cname}
+DeploySettings = Deploy  # the deploy: section of site.yaml (chalk.sections), with the flags applied
 
 
 def parse_settings(data: Mapping[str, Any] | None, diagnostics: Diagnostics, line: int | None = None,
-                   overrides: Mapping[str, str | None] | None = None,
-                   line_of: Callable[[str], int | None] | None = None) -> DeploySettings | None:
-    """Validate site.yaml's ``deploy:`` mapping; problems go to ``diagnostics`` naming site.yaml and the key.
+                   overrides: Mapping[str, str | None] | None = None) -> Deploy | None:
+    """Check a ``deploy:`` mapping standing at ``line`` of site.yaml, then apply ``overrides`` (flags).
 
-    A problem is placed at ``line_of("deploy.KEY")`` (see :meth:`Config.line_of`), else at
-    ``line``. ``overrides`` (command-line flags) replace keys; ``None`` values are ignored.
-    Flags are reported as ``--flag`` without a file. Returns None when there were errors.
+    Problems go to ``diagnostics``; flags are reported as ``--flag`` without a file. None on errors.
+    (A site's own settings are checked when site.yaml is read: see :func:`settings_for`.)
     """
-    values: dict[str, Any] = {}
-    ok = True
-    for key, value in (data or {}).items():
-        where = (line_of(f"deploy.{key}") if line_of else None) or line
-        if key not in DEPLOY_KEYS:
-            diagnostics.add(warning(f"deploy.{key}: unknown key is ignored", CONFIG_FILE, where,
-                                    hint=f"known keys: {', '.join(DEPLOY_KEYS)}"))
-            continue
-        if value is None:
-            continue
-        expected = _CHECKS[key](value)
-        if expected:
-            diagnostics.add(error(f"deploy.{key}: expected {expected}, got {value!r}", CONFIG_FILE, where))
-            ok = False
-            continue
-        values[key] = value.strip() if key == "cname" else value
-    for key, value in (overrides or {}).items():
-        if value is None:
-            continue
-        expected = _CHECKS[key](value)
-        if expected:
-            diagnostics.add(error(f"--{key}: expected {expected}, got {value!r}"))
-            ok = False
-            continue
-        values[key] = value
-    return DeploySettings(**values) if ok else None
+    deploy = parse_deploy(data, diagnostics, lambda key: line)
+    return with_flags(deploy, overrides or {}, diagnostics) if deploy is not None else None
 
 
 def settings_from_config(data: Mapping[str, Any] | None, line: int | None = None,
-                         overrides: Mapping[str, str | None] | None = None) -> DeploySettings:
+                         overrides: Mapping[str, str | None] | None = None) -> Deploy:
     """Like :func:`parse_settings`, but raises :class:`BuildError` on errors."""
     diagnostics = Diagnostics()
     settings = parse_settings(data, diagnostics, line, overrides)
@@ -147,9 +70,9 @@ def settings_from_config(data: Mapping[str, Any] | None, line: int | None = None
 
 
 def settings_for(config: Config, diagnostics: Diagnostics,
-                 overrides: Mapping[str, str | None] | None = None) -> DeploySettings | None:
-    """The site's deploy settings (``deploy:`` in site.yaml, then the flags), problems at their line."""
-    return parse_settings(config.deploy, diagnostics, config.line_of("deploy"), overrides, config.line_of)
+                 overrides: Mapping[str, str | None] | None = None) -> Deploy | None:
+    """The site's deploy settings (``deploy:`` in site.yaml, checked with it), then the flags."""
+    return with_flags(config.deploy, overrides or {}, diagnostics)
 
 
 # ---------------------------------------------------------------------------------------------- git
@@ -241,7 +164,7 @@ def open_repository(repo_dir: Path) -> _Git:
     return _Git(git_dir, top, env)
 
 
-def deploy_git(site_dir: Path, repo_dir: Path, settings: DeploySettings = DeploySettings()) -> DeployResult:
+def deploy_git(site_dir: Path, repo_dir: Path, settings: Deploy = Deploy()) -> DeployResult:
     """Commit the contents of ``site_dir`` to ``settings.branch`` and push it to ``settings.remote``.
 
     Only the object database and ``refs/heads/<branch>`` / ``refs/remotes/<remote>/<branch>``

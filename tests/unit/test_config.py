@@ -8,6 +8,7 @@ import pytest
 
 from chalk.config import OPTIONS, Config, load_config, with_base_url
 from chalk.errors import Diagnostics
+from chalk.sections import Deploy
 
 
 def load(tmp_path: Path, text: str | bytes) -> tuple[Config | None, Diagnostics]:
@@ -70,7 +71,7 @@ deploy: {branch: gh-pages}
     assert config.language == "de" and config.tz.key == "Europe/Berlin" and config.posts_per_page == 3
     assert config.output_path == (tmp_path / "out").resolve()
     assert config.params == {"date_format": "%d.%m.%Y"}
-    assert config.deploy == {"branch": "gh-pages"}
+    assert config.deploy == Deploy(branch="gh-pages")
 
 
 def test_every_option_is_documented():

@@ -1,4 +1,4 @@
-"""The cache's store on its own: the JSON codec and the SQLite file (chalk.cache), and the config's key lines."""
+"""The cache's store on its own: the JSON codec and the SQLite file (chalk.cache)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,6 @@ from pathlib import Path
 import pytest
 
 from chalk import cache
-from chalk.config import load_config
-from chalk.errors import Diagnostics
 from chalk.incremental import CheckRecord, State, persist, restore
 
 
@@ -58,15 +56,3 @@ def test_state_round_trips_and_damage_is_ignored(tmp_path: Path) -> None:
     assert restore(cache.Store(tmp_path, "salt-2")).checks == {}  # another chalk: nothing is trusted
     (tmp_path / cache.STATE_FILE).write_bytes(b"not a database" * 50)
     assert restore(cache.Store(tmp_path, "salt-1")).checks == {}  # damaged: a cold build
-
-
-def test_config_keeps_the_line_of_every_key(tmp_path: Path) -> None:
-    (tmp_path / "site.yaml").write_text(
-        "title: T\nbase_url: https://example.org/\nsearch: true\ndeploy:\n  remote: up\n  branch: www\n"
-        "series:\n  gans:\n    title: GANs\n", encoding="utf-8")
-    config = load_config(tmp_path, Diagnostics())
-    assert config is not None
-    assert [config.line_of(k) for k in ("title", "search", "deploy", "deploy.branch", "series.gans.title")] == \
-        [1, 3, 4, 6, 9]
-    assert config.line_of("nowhere") is None
-    assert config.series["gans"].title == "GANs"
