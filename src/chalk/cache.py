@@ -124,25 +124,35 @@ def _class_name(cls: type) -> str:
     return f"{cls.__module__}:{cls.__qualname__}"
 
 
-def _chalk_class(name: str) -> type:
-    """The chalk class a row names; anything that is not a chalk dataclass or enum is refused."""
+_CLASSES: dict[str, tuple[type, dict[str, bool]]] = {}  # name -> (class, field -> passed to __init__)
+
+
+def _chalk_class(name: str) -> tuple[type, dict[str, bool]]:
+    """The chalk class a row names, with its fields; anything but a chalk dataclass or enum is refused."""
+    known = _CLASSES.get(name)
+    if known is not None:
+        return known
     module, _, qualname = name.partition(":")
     if not (module == "chalk" or module.startswith("chalk.")) or not qualname.isidentifier():
         raise Unstorable(f"refusing to make a {name}")
     cls = getattr(importlib.import_module(module), qualname, None)
     if not isinstance(cls, type) or not (dataclasses.is_dataclass(cls) or issubclass(cls, Enum)):
         raise Unstorable(f"refusing to make a {name}")
-    return cls
+    fields = {f.name: f.init for f in dataclasses.fields(cls)} if dataclasses.is_dataclass(cls) else {}
+    _CLASSES[name] = (cls, fields)
+    return cls, fields
 
 
-def _make(cls: type, values: dict[str, Any]) -> Any:
-    fields = {f.name: f for f in dataclasses.fields(cls)}
-    if set(values) != set(fields):
+def _make(name: str, values: dict[str, Any]) -> Any:
+    cls, fields = _chalk_class(name)
+    if values.keys() != fields.keys():
         raise Unstorable(f"{cls.__name__}: stored fields do not match")
-    obj = cls(**{name: value for name, value in values.items() if fields[name].init})
-    for name, value in values.items():
-        if not fields[name].init:
-            object.__setattr__(obj, name, value)
+    if all(fields.values()):
+        return cls(**values)
+    obj = cls(**{name: value for name, value in values.items() if fields[name]})
+    for field_name, value in values.items():
+        if not fields[field_name]:
+            object.__setattr__(obj, field_name, value)
     return obj
 
 
@@ -150,14 +160,14 @@ _TAGS: dict[str, Callable[[dict[str, Any]], Any]] = {
     "$t": lambda d: tuple(d["$t"]),
     "$d": lambda d: {key: item for key, item in d["$d"]},
     "$m": lambda d: Markup(d["$m"]),
-    "$e": lambda d: _chalk_class(d["$e"])(d["v"]),
+    "$e": lambda d: _chalk_class(d["$e"])[0](d["v"]),
     "$dt": lambda d: _datetime(d),
     "$date": lambda d: date.fromisoformat(d["$date"]),
     "$p": lambda d: Path(d["$p"]),
     "$b": lambda d: bytes.fromhex(d["$b"]),
     "$fs": lambda d: frozenset(d["$fs"]),
     "$s": lambda d: set(d["$s"]),
-    "$c": lambda d: _make(_chalk_class(d["$c"]), d["f"]),
+    "$c": lambda d: _make(d["$c"], d["f"]),
 }
 
 
@@ -169,8 +179,8 @@ def _datetime(data: dict[str, Any]) -> datetime:
 
 
 def _hook(data: dict[str, Any]) -> Any:
-    for tag in data:
-        if tag.startswith("$"):
+    for tag in data:  # a tagged value has its tag first
+        if tag[:1] == "$":
             maker = _TAGS.get(tag)
             if maker is None:
                 raise Unstorable(f"unknown tag {tag}")
