@@ -22,6 +22,7 @@ be answered before the heavy stages are even imported.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import importlib
 import json
 import os
@@ -56,6 +57,7 @@ def _version(package: str) -> str:
         return "?"
 
 
+@functools.lru_cache(maxsize=1)
 def quick_salt() -> str:
     """Chalk's and its libraries' versions, and the stamps of chalk's own code (an edited chalk,
     as in a development checkout, must not reuse what older code produced)."""
@@ -90,8 +92,14 @@ def encode(value: Any) -> Any:
     if kind is tuple:
         return {"$t": [encode(item) for item in value]}
     if kind is dict:
+        if value and all(type(key) is str and type(item) is tuple and all(type(n) is int for n in item)
+                         for key, item in value.items()):  # file stamps: name -> (mtime, size)
+            return {"$st": {key: list(item) for key, item in value.items()}}
         if all(type(key) is str and not key.startswith("$") for key in value):
             return {key: encode(item) for key, item in value.items()}
+        if value and all(type(key) is tuple and all(type(part) is str for part in key) and type(item) is bytes
+                         for key, item in value.items()):  # what a page read: (object, attribute) -> digest
+            return {"$kb": [[*key, item.hex()] for key, item in value.items()]}
         return {"$d": [[encode(key), encode(item)] for key, item in value.items()]}
     return _encode_other(value)
 
@@ -159,6 +167,8 @@ def _make(name: str, values: dict[str, Any]) -> Any:
 _TAGS: dict[str, Callable[[dict[str, Any]], Any]] = {
     "$t": lambda d: tuple(d["$t"]),
     "$d": lambda d: {key: item for key, item in d["$d"]},
+    "$st": lambda d: {key: tuple(item) for key, item in d["$st"].items()},
+    "$kb": lambda d: {tuple(row[:-1]): bytes.fromhex(row[-1]) for row in d["$kb"]},
     "$m": lambda d: Markup(d["$m"]),
     "$e": lambda d: _chalk_class(d["$e"])[0](d["v"]),
     "$dt": lambda d: _datetime(d),
@@ -259,7 +269,8 @@ class Store:
         db.executemany("DELETE FROM records WHERE stage = ? AND key = ?", gone)
         changed = []
         for key, record in records.items():
-            if before.get(key) is not record:
+            known = before.get(key)
+            if known is not record and known != record:  # rewritten only when it really changed
                 try:
                     changed.append((name, key, dumps(record)))
                 except (Unstorable, ValueError, RecursionError):
