@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from chalk import cache
+from chalk import cache, codec
 from chalk.cli import main
 from chalk.markdown import SETTINGS
 from support.sites import post
@@ -106,10 +106,10 @@ def _tamper(state_file: Path, salt: str) -> None:
     """Rewrite the saved state so every rendered text reads TAMPERED, under the given salt."""
     with sqlite3.connect(state_file) as db:
         for key, value in _rows(state_file, "markdown").items():
-            record = cache.loads(value)
+            record = codec.loads(value)
             tampered = type(record.rendered)(**{**record.rendered.__dict__, "html": "<p>TAMPERED</p>"})
             db.execute("UPDATE records SET value = ? WHERE stage = 'markdown' AND key = ?",
-                       (cache.dumps(type(record)(**{**record.__dict__, "rendered": tampered})), key))
+                       (codec.dumps(type(record)(**{**record.__dict__, "rendered": tampered})), key))
         db.execute("DELETE FROM records WHERE stage IN ('pages', 'up-to-date')")
         db.execute("UPDATE meta SET value = ? WHERE key = 'salt'", (salt,))
 
@@ -142,8 +142,8 @@ def test_the_cache_is_json_in_sqlite_and_refuses_anything_but_chalk_data(site: P
     marker = tmp_path / "ran"
     hostile = {"$c": "os:system", "f": {"command": f"touch {marker}"}}
     for name in ("os:system", "subprocess:Popen", "builtins:eval", "chalk.cache:Store"):
-        with pytest.raises(cache.Unstorable):
-            cache.loads(json.dumps({"$c": name, "f": {}}))
+        with pytest.raises(codec.Unstorable):
+            codec.loads(json.dumps({"$c": name, "f": {}}))
     with sqlite3.connect(state) as db:
         db.execute("UPDATE records SET value = ? WHERE stage = 'markdown'", (json.dumps(hostile),))
         db.execute("DELETE FROM records WHERE stage = 'up-to-date'")

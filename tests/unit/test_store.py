@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from chalk import cache
+from chalk import cache, codec
 from chalk.incremental import CheckRecord, State, persist, restore
 
 
@@ -26,9 +26,9 @@ def test_values_round_trip_through_the_codec() -> None:
         Diagnostic("m", "p", 3, "h", Severity.WARNING),
     ]
     for value in values:
-        back = cache.loads(cache.dumps(value))
+        back = codec.loads(codec.dumps(value))
         assert back == value and type(back) is type(value), value
-    zoned = cache.loads(cache.dumps(values[6]))
+    zoned = codec.loads(codec.dumps(values[6]))
     assert zoned.tzinfo.key == "Europe/Berlin" and zoned.fold == 1 and zoned.utcoffset() == values[6].utcoffset()
 
 
@@ -40,8 +40,8 @@ def test_values_round_trip_through_the_codec() -> None:
     {"$nope": 1},
 ])
 def test_the_codec_refuses_anything_but_chalk_data(row: dict) -> None:
-    with pytest.raises(cache.Unstorable):
-        cache.loads(json.dumps(row))
+    with pytest.raises(codec.Unstorable):
+        codec.loads(json.dumps(row))
 
 
 def test_state_round_trips_and_damage_is_ignored(tmp_path: Path) -> None:

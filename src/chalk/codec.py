@@ -1,0 +1,153 @@
+"""chalk's values as JSON and back: what the cache stores, in a format that cannot execute code.
+
+Plain JSON values stay themselves. Everything else is a tagged object, ``{"$tag": ...}``:
+tuples, sets, bytes, dates, paths, ``Markup``, chalk's enums and chalk's own dataclasses
+(``{"$c": "chalk.module:Class", "f": {field: value}}``), plus two compact shapes the
+incremental state is mostly made of (``{(object, attribute): digest}`` and
+``{name: (mtime, size)}``). Decoding makes only chalk dataclasses and enums (checked to be
+defined in a ``chalk`` module) or those value types; a row naming anything else raises
+:class:`Unstorable`, so a tampered cache can at worst cost a rebuild.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib
+import json
+from datetime import date, datetime
+from enum import Enum
+from pathlib import Path
+from typing import Any, Callable
+from zoneinfo import ZoneInfo
+
+from markupsafe import Markup
+
+
+class Unstorable(TypeError):
+    """A value the store does not know how to write (or a row it refuses to read)."""
+
+
+def encode(value: Any) -> Any:
+    """``value`` as plain JSON data; chalk dataclasses and a few value types are tagged ``{"$x": ...}``."""
+    kind = type(value)
+    if value is None or kind in (bool, int, float, str):
+        return value
+    if kind is list:
+        return [encode(item) for item in value]
+    if kind is tuple:
+        return {"$t": [encode(item) for item in value]}
+    if kind is dict:
+        if value and all(type(key) is str and type(item) is tuple and all(type(n) is int for n in item)
+                         for key, item in value.items()):  # file stamps: name -> (mtime, size)
+            return {"$st": {key: list(item) for key, item in value.items()}}
+        if all(type(key) is str and not key.startswith("$") for key in value):
+            return {key: encode(item) for key, item in value.items()}
+        if value and all(type(key) is tuple and all(type(part) is str for part in key) and type(item) is bytes
+                         for key, item in value.items()):  # what a page read: (object, attribute) -> digest
+            return {"$kb": [[*key, item.hex()] for key, item in value.items()]}
+        return {"$d": [[encode(key), encode(item)] for key, item in value.items()]}
+    return _encode_other(value)
+
+
+def _encode_other(value: Any) -> Any:
+    if isinstance(value, Markup):
+        return {"$m": str(value)}
+    if isinstance(value, Enum):
+        return {"$e": _class_name(type(value)), "v": value.value}
+    if isinstance(value, datetime):
+        zone = value.tzinfo.key if isinstance(value.tzinfo, ZoneInfo) else None
+        return {"$dt": value.isoformat(), "z": zone, "f": value.fold}
+    if isinstance(value, date):
+        return {"$date": value.isoformat()}
+    if isinstance(value, Path):
+        return {"$p": str(value)}
+    if isinstance(value, bytes):
+        return {"$b": value.hex()}
+    if isinstance(value, (set, frozenset)):
+        return {"$fs" if isinstance(value, frozenset) else "$s": [encode(item) for item in value]}
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {"$c": _class_name(type(value)),
+                "f": {f.name: encode(getattr(value, f.name)) for f in dataclasses.fields(value)}}
+    raise Unstorable(f"cannot store a {type(value).__name__}")
+
+
+def _class_name(cls: type) -> str:
+    if not cls.__module__.startswith("chalk."):
+        raise Unstorable(f"only chalk's own classes are stored, not {cls.__module__}.{cls.__qualname__}")
+    return f"{cls.__module__}:{cls.__qualname__}"
+
+
+_CLASSES: dict[str, tuple[type, dict[str, bool]]] = {}  # name -> (class, field -> passed to __init__)
+
+
+def _chalk_class(name: str) -> tuple[type, dict[str, bool]]:
+    """The chalk class a row names, with its fields; anything but a chalk dataclass or enum is refused."""
+    known = _CLASSES.get(name)
+    if known is not None:
+        return known
+    module, _, qualname = name.partition(":")
+    if not (module == "chalk" or module.startswith("chalk.")) or not qualname.isidentifier():
+        raise Unstorable(f"refusing to make a {name}")
+    cls = getattr(importlib.import_module(module), qualname, None)
+    if not isinstance(cls, type) or not (dataclasses.is_dataclass(cls) or issubclass(cls, Enum)):
+        raise Unstorable(f"refusing to make a {name}")
+    fields = {f.name: f.init for f in dataclasses.fields(cls)} if dataclasses.is_dataclass(cls) else {}
+    _CLASSES[name] = (cls, fields)
+    return cls, fields
+
+
+def _make(name: str, values: dict[str, Any]) -> Any:
+    cls, fields = _chalk_class(name)
+    if values.keys() != fields.keys():
+        raise Unstorable(f"{cls.__name__}: stored fields do not match")
+    if all(fields.values()):
+        return cls(**values)
+    obj = cls(**{name: value for name, value in values.items() if fields[name]})
+    for field_name, value in values.items():
+        if not fields[field_name]:
+            object.__setattr__(obj, field_name, value)
+    return obj
+
+
+_TAGS: dict[str, Callable[[dict[str, Any]], Any]] = {
+    "$t": lambda d: tuple(d["$t"]),
+    "$d": lambda d: {key: item for key, item in d["$d"]},
+    "$st": lambda d: {key: tuple(item) for key, item in d["$st"].items()},
+    "$kb": lambda d: {tuple(row[:-1]): bytes.fromhex(row[-1]) for row in d["$kb"]},
+    "$m": lambda d: Markup(d["$m"]),
+    "$e": lambda d: _chalk_class(d["$e"])[0](d["v"]),
+    "$dt": lambda d: _datetime(d),
+    "$date": lambda d: date.fromisoformat(d["$date"]),
+    "$p": lambda d: Path(d["$p"]),
+    "$b": lambda d: bytes.fromhex(d["$b"]),
+    "$fs": lambda d: frozenset(d["$fs"]),
+    "$s": lambda d: set(d["$s"]),
+    "$c": lambda d: _make(d["$c"], d["f"]),
+}
+
+
+def _datetime(data: dict[str, Any]) -> datetime:
+    value = datetime.fromisoformat(data["$dt"])
+    if data.get("z"):
+        value = value.replace(tzinfo=ZoneInfo(data["z"]), fold=data.get("f", 0))
+    return value
+
+
+def _hook(data: dict[str, Any]) -> Any:
+    for tag in data:  # a tagged value has its tag first
+        if tag[:1] == "$":
+            maker = _TAGS.get(tag)
+            if maker is None:
+                raise Unstorable(f"unknown tag {tag}")
+            return maker(data)
+        break
+    return data
+
+
+def dumps(value: Any) -> str:
+    return json.dumps(encode(value), ensure_ascii=False, separators=(",", ":"))
+
+
+def loads(text: str) -> Any:
+    """The value :func:`dumps` wrote; :class:`Unstorable` or ValueError for anything else."""
+    return json.loads(text, object_hook=_hook)
