@@ -212,3 +212,19 @@ def test_unchanged_files_keep_their_mtime_and_unchanged_builds_do_nothing(site: 
     capsys.readouterr()
     chalk_build(site)
     assert "nothing changed" in capsys.readouterr().out
+
+
+def test_deploy_skips_the_build_when_nothing_changed(site: Path, tmp_path: Path, monkeypatch) -> None:
+    from chalk.builder import Builder
+
+    assert main(["deploy", "-s", str(site), "--to", str(tmp_path / "www")]) == 0
+
+    def no_build(self: Builder) -> None:
+        raise AssertionError("built although nothing changed")
+
+    monkeypatch.setattr(Builder, "build", no_build)
+    assert main(["deploy", "-s", str(site), "--to", str(tmp_path / "www2")]) == 0  # replayed: no build
+    assert tree(tmp_path / "www2") == tree(tmp_path / "www")
+    (site / "content/posts/post-5.md").write_text(article(5, "Edited."), "utf-8")
+    with pytest.raises(AssertionError, match="built although"):  # the control: a change does build
+        main(["deploy", "-s", str(site), "--to", str(tmp_path / "www3")])
