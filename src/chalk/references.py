@@ -51,7 +51,7 @@ class CitationStage:
 
     reader: BibReader = field(default_factory=BibReader)
     _formatted: dict[tuple[Any, ...], Formatted] = field(default_factory=dict)
-    _resolved: dict[str, tuple[Any, tuple[Any, ...], Any, list[Diagnostic]]] = field(default_factory=dict)
+    _resolved: dict[str, tuple[Rendered, tuple[Any, ...], Rendered, list[Diagnostic]]] = field(default_factory=dict)
 
     def resolve(self, config: "Config", items: list[tuple["Source", "Rendered"]],
                 diagnostics: Diagnostics) -> list[tuple["Source", "Rendered"]]:

@@ -21,6 +21,7 @@ import pytest
 
 from support.serving import SERVE_WAIT_SECONDS
 from support.sites import post, REPO, write_files
+from support.browser import page  # noqa: F401  (the fixture: a page that records reload.js's messages)
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
 
@@ -29,21 +30,6 @@ SITE_YAML = "title: Browser test\nbase_url: https://example.org/blog/\n"
 ARTICLE_URL = "posts/long/"
 ARTICLE = "content/posts/long.md"
 OPENING = "The opening paragraph, as first written."
-
-# Wraps EventSource (before any page script runs) to record the messages the page receives, so a test
-# can wait until reload.js is connected before editing anything. reload.js itself is left as it is.
-RECORD_EVENTS = """
-(() => {
-  const Native = window.EventSource;
-  window.__chalkMessages = [];
-  window.EventSource = class extends Native {
-    constructor(...args) {
-      super(...args);
-      this.addEventListener("message", (event) => window.__chalkMessages.push(JSON.parse(event.data)));
-    }
-  };
-})();
-"""
 
 
 def article_text(opening: str = OPENING) -> str:
@@ -69,16 +55,6 @@ def served(site: Path, chalk_serve):
     server = chalk_serve(site)
     yield server
     server.assert_clean_stop()
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1200, "height": 800})
-    context.add_init_script(RECORD_EVENTS)
-    opened = context.new_page()
-    opened.set_default_timeout(WAIT_MS)
-    yield opened
-    context.close()
 
 
 def open_connected(page, url: str) -> None:

@@ -28,6 +28,7 @@ from typing import Any, Callable, Iterator
 from urllib.parse import unquote, urlsplit
 
 import pytest
+from .serving import SERVE_WAIT_SECONDS
 from .sites import REPO, build, copy_repo_site
 from .tools import require_chromium, require_tool
 
@@ -210,3 +211,30 @@ def fragments(files: dict[str, bytes | Path]) -> dict[str, dict[str, Any]]:
 
 def folder_files(folder: Path) -> dict[str, Path]:
     return {p.relative_to(folder).as_posix(): p for p in folder.rglob("*") if p.is_file()}
+
+
+# Wraps EventSource (before any page script runs) to record the messages the page receives, so a test
+# can wait until reload.js is connected before editing anything. reload.js itself is left as it is.
+RECORD_EVENTS = """
+(() => {
+  const Native = window.EventSource;
+  window.__chalkMessages = [];
+  window.EventSource = class extends Native {
+    constructor(...args) {
+      super(...args);
+      this.addEventListener("message", (event) => window.__chalkMessages.push(JSON.parse(event.data)));
+    }
+  };
+})();
+"""
+
+
+@pytest.fixture
+def page(browser):
+    """A 1200x800 page that records every message reload.js receives (``window.__chalkMessages``)."""
+    context = browser.new_context(viewport={"width": 1200, "height": 800})
+    context.add_init_script(RECORD_EVENTS)
+    opened = context.new_page()
+    opened.set_default_timeout(int(SERVE_WAIT_SECONDS * 1000))
+    yield opened
+    context.close()

@@ -42,3 +42,10 @@ def free_port(host: str = "127.0.0.1") -> int:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind((host, 0))
         return sock.getsockname()[1]
+
+
+def require_cite() -> None:
+    """Skip unless the cite extra (bibtexparser, Pandoc) is installed, or fail under CHALK_REQUIRE_CITE=1."""
+    from chalk.bibliography import CITE_EXTRA, extra_missing
+
+    require_tool("the cite extra", None if extra_missing() else "installed", "CHALK_REQUIRE_CITE", CITE_EXTRA)

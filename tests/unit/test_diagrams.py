@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import struct
-import zlib
 from pathlib import Path
 
 import pytest
@@ -12,17 +10,9 @@ from chalk.markdown.diagrams import DiagramSlot, parse_slot, slot_html
 from chalk.model.drawings import fill_slots, find_drawings
 from chalk.markdown import MarkdownRenderer
 from support.html import classes, find_all, find_one, parse_html, text_of
+from support.pictures import png_bytes
 
 PATH = "content/posts/x.md"
-
-
-def png_bytes(width: int, height: int) -> bytes:
-    """A real, minimal PNG (greyscale, one filter byte per row)."""
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
-    raw = b"".join(b"\x00" + b"\x80" * width for _ in range(height))
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0))
-            + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
 
 
 def svg_text(width: str | None = "640", height: str | None = "360", viewbox: str | None = "0 0 640 360") -> str:

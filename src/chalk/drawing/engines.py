@@ -65,7 +65,7 @@ def _mermaid_version() -> str:
 
 def _mermaid_draw(code: str) -> str:
     try:
-        import mermaidx  # type: ignore[import-not-found,import-untyped]
+        import mermaidx
     except ImportError:
         raise EngineMissing("Mermaid diagrams need the mermaidx package, which is not installed",
                             _extra("mermaid")) from None

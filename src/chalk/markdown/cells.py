@@ -53,7 +53,7 @@ class CellFence:
         wanted = _normal(source)
         cell = next((c for c in self.cells if c.index not in self._used and _normal(c.source) == wanted), None)
         if cell is None:  # not one of ours after all: show it as Python
-            return Highlight(md, guess_lang=False, use_pygments=True).highlight(source, "python")
+            return str(Highlight(md, guess_lang=False, use_pygments=True).highlight(source, "python"))
         self._used.add(cell.index)
         result = self.article.result(cell.index) if self.article is not None else None
         return self.cell_html(cell, result, md)

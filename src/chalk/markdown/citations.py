@@ -65,7 +65,7 @@ class _CitationInline(InlineProcessor):
         super().__init__(pattern, md)
         self.context = context
 
-    def handleMatch(self, m: re.Match[str], data: str) -> tuple[Any, int | None, int | None]:  # noqa: N802
+    def handleMatch(self, m: re.Match[str], data: str) -> tuple[Any, int | None, int | None]:  # type: ignore[override]  # noqa: E501,N802
         items = parse_citation(m.group(1))
         if items is None:
             return None, None, None

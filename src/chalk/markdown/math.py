@@ -164,7 +164,7 @@ class _InlineMath(InlineProcessor):
         super().__init__(pattern, md)
         self.convert, self.display = convert_, display
 
-    def handleMatch(self, m: re.Match[str], data: str) -> tuple[Any, int | None, int | None]:  # noqa: N802
+    def handleMatch(self, m: re.Match[str], data: str) -> tuple[Any, int | None, int | None]:  # type: ignore[override]  # noqa: E501,N802
         if _IN_LINK_TARGET.search(data[:m.start(0)]):
             return None, None, None  # inside a link target or an HTML attribute: not math
         tex, end = m.group(1), m.end(0)
@@ -221,7 +221,7 @@ def _balanced_close(data: str, start: int, closer: str) -> int:
 class _ProseReference(InlineProcessor):
     """``\\eqref{x}`` / ``\\ref{x}`` outside math: a cross-reference, as MathJax makes it."""
 
-    def handleMatch(self, m: re.Match[str], data: str) -> tuple[Any, int, int]:  # noqa: N802
+    def handleMatch(self, m: re.Match[str], data: str) -> tuple[Any, int, int]:  # type: ignore[override]  # noqa: N802
         name = m.group(2).removeprefix("eq:")
         return etree.Element("a", {"data-xref": f"{m.group(1)}:{name}"}), m.start(0), m.end(0)
 
