@@ -107,17 +107,17 @@ def test_a_preview_builder_reruns_only_what_changed_and_shows_errors_on_the_page
 
     root = make_site({"content/posts/a.md": article_text("a", "1"), "content/posts/b.md": article_text("b", "2")})
     builder = Builder(root, BuildOptions(preview=True), incremental=True)
-    builder.render(builder.load())
+    builder.outputs(builder.load())
     assert len(kernel_starts(starts)) == 2
     (root / "content/posts/b.md").write_text(article_text("b", "1 / 0"))
     loaded = builder.load()
-    files = builder.render(loaded)  # the page still renders...
+    files = builder.outputs(loaded)  # the page still renders...
     page = files["posts/b/index.html"]
     assert isinstance(page, bytes) and b"cell-output--error" in page and b"ZeroDivisionError" in page
     failures = [d.format() for d in builder.executor.failures]  # ...and the error goes to the overlay
     assert len(failures) == 1 and "content/posts/b.md:" in failures[0]
     assert "cell 2: ZeroDivisionError: division by zero" in failures[0]
-    builder.render(builder.load())  # nothing changed: the failing article is not run again either
+    builder.outputs(builder.load())  # nothing changed: the failing article is not run again either
     assert [name for name, _ in kernel_starts(starts)][2:] == ["b"]
 
 
