@@ -19,7 +19,7 @@ import pytest
 
 from support.html import parse_html, text_of
 from support.run import chalk_env
-from support.sites import build, build_errors, post, write_files
+from support.sites import REPO, build, build_errors, post, write_files
 
 
 def run_unprivileged(*args: str, cwd: Path) -> tuple[int, str, str]:
@@ -94,7 +94,7 @@ def test_check_does_not_call_a_site_with_unreadable_folders_fine(tmp_path):
 def test_unreadable_site_files_are_path_message_lines(tmp_path, rel, message):
     root = site_with_posts(tmp_path / "site")
     write_files(root, {"static/css/own.css": "p{}", "content/glossary.yaml": "GAN: A network.\n",
-                       "templates/base.html": (Path(__file__).parents[1] / "templates/base.html").read_text()},
+                       "templates/base.html": (REPO / "templates/base.html").read_text()},
                 site_yaml=None)
     (root / rel).chmod(0)
     code, out, err = run_unprivileged("build", "--no-cache", cwd=root)
