@@ -56,8 +56,9 @@ sys.path.insert(0, str(HERE))
 import corpus  # noqa: E402
 
 TOOLS = ("chalk", "hugo", "pelican")
-CHALK_SCENARIOS = ("cold", "nochange", "edit", "template")
-SCENARIO_LABELS = {"cold": "cold", "nochange": "no-change", "edit": "one-article edit", "template": "template edit"}
+CHALK_SCENARIOS = ("cold", "nochange", "edit", "template", "search")
+SCENARIO_LABELS = {"cold": "cold", "nochange": "no-change", "edit": "one-article edit", "template": "template edit",
+                   "search": "edit, search on"}
 MIB = 1024 * 1024
 
 STAGES_SCRIPT = r"""
@@ -247,6 +248,23 @@ class Chalk:
         data.update(wall_seconds=m.seconds, max_rss_mib=m.max_rss_mib)
         return data
 
+    def _search_edits(self, site: Path, n: int, runs: int, article: Path, out: list[Measure]) -> None:
+        """One-article edits with ``search: true`` in site.yaml (Pagefind indexes every build)."""
+        config = site / "site.yaml"
+        original = config.read_text(encoding="utf-8")
+        config.write_text(original + "search: true\n", encoding="utf-8")
+        try:
+            self.measure(site, cold=False)  # settle: the first build with search indexes everything
+            for r in range(runs):
+                with article.open("a", encoding="utf-8") as f:
+                    f.write(corpus.edit_paragraph(500 + r))
+                m = self.measure(site, cold=False)
+                out.append(m)
+                log(f"chalk N={n} search-on edit run {r + 1}: {m.seconds:.2f} s, rc={m.returncode}")
+        finally:
+            config.write_text(original, encoding="utf-8")
+            self.measure(site, cold=False)
+
     def run(self, site: Path, n: int, runs: int, scenarios: tuple[str, ...], stage_runs: int) -> dict:
         results: dict = {"note": "" if self.has_no_cache else "chalk build has no --no-cache flag (no cache yet)"}
         samples: dict[str, list[Measure]] = {s: [] for s in CHALK_SCENARIOS}
@@ -291,6 +309,8 @@ class Chalk:
                 samples["template"].append(m)
                 log(f"chalk N={n} template-edit run {r + 1}: {m.seconds:.2f} s")
             rmtree(templates)
+        if "search" in scenarios:
+            self._search_edits(site, n, runs, article, samples["search"])
         for s in CHALK_SCENARIOS:
             if samples[s]:
                 results[s] = summarize(samples[s])

@@ -578,7 +578,10 @@ def write_chalk(site: Path, articles: list[Article]) -> None:
     (site / "content" / "posts").mkdir(parents=True, exist_ok=True)
     (site / "site.yaml").write_text(
         f"title: {SITE_TITLE}\nbase_url: {BASE_URL}\ndescription: Benchmark corpus of long explainers.\n"
-        "author: Bench\nposts_per_page: 10\n", encoding="utf-8")
+        "author: Bench\nposts_per_page: 10\n"
+        # Hugo and Pelican make no social cards: neither does chalk here, so the work compares (a card costs
+        # ~50 ms of CPU per post on a cold build; cached after that)
+        "images:\n  cards: false\n", encoding="utf-8")
     for a in articles:
         article_path(site, "chalk", a.slug).write_text(front_matter(a, "chalk") + body_markdown(a, "chalk"),
                                                        encoding="utf-8")
