@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import hashlib
 import json
 import os
 import sqlite3
@@ -38,7 +39,7 @@ CACHE_DIR = ".chalk-cache"  # at the project root; safe to delete
 STATE_FILE = "state.sqlite3"
 LEGACY_FILES = ("build-state.pickle", "up-to-date.pickle")  # older chalks' caches, removed on save
 INPUTS = ("site.yaml", "content", "templates", "static", "data", "_freeze")  # data/: cells' depends files
-SCHEMA = 4
+SCHEMA = 5
 Stamp = tuple[int, int]  # (mtime_ns, size) of a file
 
 
@@ -53,12 +54,14 @@ def _version(package: str) -> str:
 
 @functools.lru_cache(maxsize=1)
 def quick_salt() -> str:
-    """Chalk's and its libraries' versions, and the stamps of chalk's own code (an edited chalk,
-    as in a development checkout, must not reuse what older code produced)."""
+    """Chalk's and its libraries' versions, and a digest of chalk's own code (an edited chalk, as in
+    a development checkout, must not reuse what older code produced). By content, not file times:
+    a fresh install or checkout of the same code (CI restoring .chalk-cache/) keeps its cache."""
     here = Path(__file__).parent
-    code = sorted((path.relative_to(here).as_posix(), path.stat().st_mtime_ns, path.stat().st_size)
-                  for path in sorted(here.rglob("*.[pj][ys]")))
-    parts = [f"schema {SCHEMA}", f"chalk {__version__}", repr(code)]
+    code = hashlib.blake2b(digest_size=16)
+    for path in sorted(here.rglob("*.[pj][ys]")):
+        code.update(path.relative_to(here).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    parts = [f"schema {SCHEMA}", f"chalk {__version__}", code.hexdigest()]
     parts += [f"{name} {_version(name)}"
               for name in ("markdown", "pymdown-extensions", "pygments", "jinja2", "quickjs-ng")]
     return "\n".join(parts)

@@ -25,6 +25,8 @@ records it may reuse and hands back the new ones.
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -89,16 +91,31 @@ class PageRecord:
     templates: dict[str, str]  # name -> source hash, of the templates this page used
     globals_key: str
     written: tuple[int, int] | None = None  # (size, mtime_ns) of the output file as written
+    digest: bytes = b""  # of the bytes written (file_digest): a copy with new times is still this page
 
-    def on_disk(self, target: Path | None) -> bool:
-        """Whether ``target`` is still exactly the file this record wrote."""
+    def on_disk(self, target: Path | None) -> "PageRecord | None":
+        """This record if ``target`` is still exactly the file it wrote (by its stamp, or else by its
+        content: a checkout restored from a CI cache has new times), restamped; else None."""
         if target is None or self.written is None:
-            return False
+            return None
         try:
             stat = target.stat()
         except OSError:
-            return False
-        return (stat.st_size, stat.st_mtime_ns) == self.written
+            return None
+        if (stat.st_size, stat.st_mtime_ns) == self.written:
+            return self
+        if stat.st_size != self.written[0] or not self.digest:
+            return None
+        try:
+            same = file_digest(target.read_bytes()) == self.digest
+        except OSError:
+            return None
+        return dataclasses.replace(self, written=(stat.st_size, stat.st_mtime_ns)) if same else None
+
+
+def file_digest(data: bytes) -> bytes:
+    """A digest of an output file's bytes."""
+    return hashlib.blake2b(data, digest_size=16).digest()
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ byte for byte, through the real command (``chalk.cli.main``).
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import sqlite3
 from pathlib import Path
@@ -228,3 +229,45 @@ def test_deploy_skips_the_build_when_nothing_changed(site: Path, tmp_path: Path,
     (site / "content/posts/post-5.md").write_text(article(5, "Edited."), "utf-8")
     with pytest.raises(AssertionError, match="built although"):  # the control: a change does build
         main(["deploy", "-s", str(site), "--to", str(tmp_path / "www3")])
+
+
+def _checkout_again(root: Path) -> None:
+    """Every file written anew with the same bytes and a later time, as a fresh clone with .chalk-cache/
+    and public/ restored from a CI cache would have them."""
+    later = 2_000_000_000_000_000_000
+    for path in sorted(p for p in root.rglob("*") if p.is_file()):
+        data = path.read_bytes()
+        path.unlink()
+        path.write_bytes(data)
+        os.utime(path, ns=(later, later))
+
+
+def test_a_checkout_with_a_restored_cache_renders_nothing_again(site: Path, monkeypatch) -> None:
+    from chalk.markdown import MarkdownRenderer
+    from chalk.render import pages
+
+    chalk_build(site, "--jobs", "1")
+    built = tree(site / "public")
+    _checkout_again(site)
+    calls = {"markdown": 0, "pages": 0}
+    real_markdown, real_page = MarkdownRenderer.render, pages.render_item
+
+    def count_markdown(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        calls["markdown"] += 1
+        return real_markdown(self, *args, **kwargs)
+
+    def count_page(*args, **kwargs):  # type: ignore[no-untyped-def]
+        calls["pages"] += 1
+        return real_page(*args, **kwargs)
+
+    monkeypatch.setattr(MarkdownRenderer, "render", count_markdown)
+    monkeypatch.setattr(pages, "render_item", count_page)
+    stamps = {p: p.stat().st_mtime_ns for p in (site / "public").rglob("*") if p.is_file()}
+    chalk_build(site, "--jobs", "1")
+    assert calls == {"markdown": 0, "pages": 0}
+    assert tree(site / "public") == built
+    assert {p: p.stat().st_mtime_ns for p in (site / "public").rglob("*") if p.is_file()} == stamps
+
+    (site / "content/posts/post-5.md").write_text(article(5, "Edited."), "utf-8")  # the control
+    chalk_build(site, "--jobs", "1")
+    assert calls["markdown"] == 1 and calls["pages"] >= 1

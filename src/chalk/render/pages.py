@@ -17,7 +17,7 @@ import jinja2
 
 from ..config import Config
 from ..errors import Diagnostic, Diagnostics, error
-from ..incremental import PageRecord, Reads
+from ..incremental import PageRecord, Reads, file_digest
 from ..model import Listing, Page, Site, absolute
 from ..theme import builtin_theme_dir
 from .context import SiteContext, site_context
@@ -134,8 +134,8 @@ def render_all(env: TrackingEnvironment, site: Site, templates_root: Path, diagn
     for item in site.renderables:
         kept = (previous or {}).get(item.output)
         target = output / item.output if output is not None else None
-        if kept is not None and compare is not None and (kept.data is not None or kept.on_disk(target)) \
-                and compare.unchanged(kept):
+        if kept is not None and compare is not None and compare.unchanged(kept) \
+                and (kept.data is not None or (kept := kept.on_disk(target)) is not None):
             result.reused += 1
             result.records[item.output] = kept
             result.files[item.output] = kept.data if kept.data is not None else target  # type: ignore[assignment]
@@ -179,7 +179,7 @@ def settle(records: Mapping[str, PageRecord], output: Path) -> dict[str, PageRec
             settled[rel] = record
             continue
         settled[rel] = PageRecord(None, record.reads, record.templates, record.globals_key,
-                                  (stat.st_size, stat.st_mtime_ns))
+                                  (stat.st_size, stat.st_mtime_ns), file_digest(record.data))
     return settled
 
 
