@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from .assets import PYGMENTS_CSS, content_hash, pygments_css, static_files
-from .cache import CACHE_DIR
+from .cache import CACHE_DIR, quick_salt
 from .check import SourceText, check_pages
 from .config import Config, load_config, with_base_url
 from .content import Source, discover, read_source, unreadable, unused_files_warning
@@ -304,9 +304,21 @@ class Builder:
         key = assets.globals_key + repr(template_files(config))
         record = self.state.environment
         if record is None or record.key != key:
-            record = self.state.environment = EnvironmentRecord(key, make_environment(config, assets.hashes))
+            record = self.state.environment = EnvironmentRecord(key, make_environment(config, assets.hashes,
+                                                                                      self.compiled_templates()))
         assert isinstance(record.environment, TrackingEnvironment)
         return record.environment
+
+    def compiled_templates(self) -> Path | None:
+        """Where compiled templates are kept (per chalk and Jinja version), or None without the cache."""
+        if not self.options.cache:
+            return None
+        folder = self.root / CACHE_DIR / "templates" / content_hash(quick_salt().encode())[:16]
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError:
+            return None
+        return folder
 
     def render(self, loaded: Loaded, assets: Assets, output: Path | None = None) -> dict[str, bytes | Path]:
         """Stage 6: every page, reusing those whose recorded inputs are unchanged."""
@@ -333,7 +345,8 @@ class Builder:
         key = pages_key(files)
         if last is not None and last.key == key:  # the same pages (a stylesheet edit in chalk serve)
             return last.bundle
-        bundle = index_site(files, config, diagnostics)
+        shards = self.root / CACHE_DIR / "search" if self.options.cache else None
+        bundle = index_site(files, config, diagnostics, shards)
         if not diagnostics.errors:
             self.state.search = SearchRecord(pages, key, bundle)
         return bundle

@@ -61,14 +61,6 @@ def safe_target(output: Path, rel: str, links_inside: bool = True) -> Path:
     return target
 
 
-def _has_links(folder: Path) -> bool:
-    """Whether any symbolic link lies under ``folder`` (one walk instead of resolving every path)."""
-    for dirpath, dirnames, filenames in os.walk(folder):
-        if any(os.path.islink(os.path.join(dirpath, name)) for name in [*dirnames, *filenames]):
-            return True
-    return False
-
-
 def write_site(output: Path, files: dict[str, bytes | Path]) -> WriteStats:
     """Make ``output`` hold exactly ``files`` (output path -> bytes, or a file to copy).
 
@@ -77,13 +69,14 @@ def write_site(output: Path, files: dict[str, bytes | Path]) -> WriteStats:
     is completed by the next call. Raises :class:`BuildError` with ``path: message`` for
     operating-system failures (full disk, read-only folder, unreadable source, name too long).
     """
-    links = output.is_dir() and _has_links(output)
+    _, links = _inventory(output)
     for rel in files:  # every path checked before anything is written
-        safe_target(output, rel, links)
+        safe_target(output, rel, bool(links))
     try:
         output.parent.mkdir(parents=True, exist_ok=True)
         with journal.locked(output.parent):
-            journal.recover(output)
+            if journal.recover(output):
+                _, links = _inventory(output)
             plan = _plan(output, files)
             if not plan.changes:
                 return WriteStats(0, plan.unchanged, 0)
@@ -127,7 +120,7 @@ class _Plan:
 
 def _plan(output: Path, files: dict[str, bytes | Path]) -> _Plan:
     plan = _Plan()
-    existing = _existing(output)
+    existing, links = _inventory(output)
     name_max = _name_max(output)
     blockers: set[str] = set()
     for rel, data in files.items():
@@ -138,7 +131,7 @@ def _plan(output: Path, files: dict[str, bytes | Path]) -> _Plan:
             if prefix in existing:  # a plain file (or link) where a folder must go: chalk owns that name
                 blockers.add(prefix)
         target = output / rel
-        if rel in existing and not target.is_symlink() and _same(target, data):
+        if rel in existing and rel not in links and _same(target, data):
             plan.unchanged += 1
         else:
             plan.puts.append(rel)
@@ -147,21 +140,29 @@ def _plan(output: Path, files: dict[str, bytes | Path]) -> _Plan:
     return plan
 
 
-def _existing(output: Path) -> set[str]:
-    """Every file and link in ``output`` chalk may replace or remove (not .git, not a staging folder)."""
+def _inventory(output: Path) -> tuple[set[str], set[str]]:
+    """Every file and link in ``output`` chalk may replace or remove (not .git, not a staging folder),
+    and which of them are symbolic links; one walk, with the file types the folder listing gives."""
     found: set[str] = set()
+    links: set[str] = set()
     if not output.is_dir():
-        return found
-    skip = set(journal.staging_candidates(output))
-    for dirpath, dirnames, filenames in os.walk(output):
-        folder = Path(dirpath)
-        links = [d for d in dirnames if (folder / d).is_symlink()]  # a link to a folder is an entry, not a walk
-        dirnames[:] = [d for d in dirnames if d not in KEEP and folder / d not in skip and d not in links]
-        for name in (*filenames, *links):
-            if folder == output and name in KEEP:
-                continue
-            found.add((folder / name).relative_to(output).as_posix())
-    return found
+        return found, links
+    skip = {str(path) for path in journal.staging_candidates(output)}
+    folders = [("", str(output))]
+    while folders:
+        prefix, folder = folders.pop()
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                rel = prefix + entry.name
+                if entry.is_symlink():  # a link (to a folder too) is an entry, never walked into
+                    links.add(rel)
+                elif entry.is_dir():
+                    if entry.name not in KEEP and entry.path not in skip:
+                        folders.append((rel + "/", entry.path))
+                    continue
+                if not (prefix == "" and entry.name in KEEP):
+                    found.add(rel)
+    return found, links
 
 
 def _stage(staging: Path, plan: _Plan, files: dict[str, bytes | Path]) -> None:

@@ -30,12 +30,15 @@ a page's HTML changed.
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import json
 import os
 import re
 import shutil
 import subprocess
 import tempfile
+from importlib import metadata
 from pathlib import Path, PurePosixPath
 from typing import Mapping
 
@@ -43,6 +46,10 @@ from .config import CONFIG_FILE, Config
 from .errors import Diagnostics, error, warning
 
 BUNDLE_DIR = "pagefind"  # the search bundle's folder in the output: /pagefind/pagefind.js ...
+SHARDS_DIR = "shards"  # pagefind/shards/N/: the other shards' bundles
+MANIFEST = "chalk-shards.json"  # pagefind/chalk-shards.json: {"merge": ["shards/1/", ...]}, read by search.js
+SHARD_PAGES = 100  # about this many pages per shard (a shard re-indexes in about a second here)
+
 INSTALL_HINT = "pip install 'chalk-ssg[search]'"
 TIMEOUT_SECONDS = 300.0
 
@@ -55,6 +62,8 @@ EXCLUDE_SELECTORS = (
     ".site-search",
 )
 
+_BODY = re.compile(rb"data-pagefind-body")
+_UI_FILE = re.compile(r"pagefind[-.](?:component-ui|modular-ui|ui|highlight)\.(?:js|css)$|pagefind\.js$")
 _NOINDEX = re.compile(rb"<meta\s+name=[\"']?robots[\"']?\s+content=[\"'][^\"']*noindex", re.IGNORECASE)
 
 
@@ -87,13 +96,18 @@ def search_enabled(config: Config) -> bool:
 
 
 def index_site(files: Mapping[str, bytes | Path], config: Config,
-               diagnostics: Diagnostics | None = None) -> dict[str, bytes]:
+               diagnostics: Diagnostics | None = None, cache: Path | None = None) -> dict[str, bytes]:
     """The Pagefind search bundle for the rendered site, as ``{output path: bytes}``.
 
     ``files`` is the build's output map (pages as bytes, or as files to read). Returns ``{}``
     when search is off, and also, with one warning in ``diagnostics``, when Pagefind is not
     installed. A failing Pagefind run is an error in ``diagnostics`` (the build then writes
     nothing), or a :class:`RuntimeError` without ``diagnostics``.
+
+    Large sites are indexed in shards (see :func:`_shards`): ``pagefind/`` holds the first, and
+    ``pagefind/shards/N/`` the others, merged by the theme's search at query time (Pagefind's
+    ``mergeIndex``, listed in ``pagefind/chalk-shards.json``). With a ``cache`` folder, a shard whose
+    pages did not change is not indexed again, so an edit costs one shard, not the whole site.
     """
     if not config.search:
         return {}
@@ -107,9 +121,83 @@ def index_site(files: Mapping[str, bytes | Path], config: Config,
     if taken:
         message = f"{taken[0]} is in the way of the search index, which is written to {BUNDLE_DIR}/"
         return _fail(diagnostics, message, f"static/{taken[0]}", "rename or remove it, or set search: false")
-    pages = _pages(files)
+    pages = _indexed(_pages(files))
     if not pages:
         return {}
+    shards = _shards(pages)
+    bundle: dict[str, bytes] = {}
+    for number, shard in enumerate(shards):
+        made = _shard_bundle(binary, shard, cache, diagnostics)
+        if made is None:
+            return {}
+        if number == 0:
+            bundle.update({f"{BUNDLE_DIR}/{rel}": data for rel, data in made.items()})
+        else:  # merged into the first at query time: its index, not its scripts and styles
+            bundle.update({f"{BUNDLE_DIR}/{SHARDS_DIR}/{number}/{rel}": data for rel, data in made.items()
+                           if not _UI_FILE.match(rel)})
+    if cache is not None:
+        _prune(cache, {_shard_key(binary, shard) for shard in shards}, 3 * len(shards))
+    manifest = [f"{SHARDS_DIR}/{number}/" for number in range(1, len(shards))]
+    bundle[f"{BUNDLE_DIR}/{MANIFEST}"] = json.dumps({"merge": manifest}).encode()
+    return bundle
+
+
+def _indexed(pages: list[tuple[str, bytes]]) -> list[tuple[str, bytes]]:
+    """What Pagefind would index: the pages marked ``data-pagefind-body`` when any page is (as
+    Pagefind decides for a whole site; a shard must not decide it for itself), else every page."""
+    marked = [(rel, body) for rel, body in pages if _BODY.search(body)]
+    return marked or pages
+
+
+def _shards(pages: list[tuple[str, bytes]]) -> list[list[tuple[str, bytes]]]:
+    """The pages in shards of about SHARD_PAGES, each page in a shard fixed by its path (so an edit
+    re-indexes one shard); the count is a power of two, so it changes only as the site doubles."""
+    count = 1
+    while len(pages) > 2 * SHARD_PAGES * count:
+        count *= 2
+    shards: list[list[tuple[str, bytes]]] = [[] for _ in range(count)]
+    for rel, body in pages:
+        shards[int(hashlib.sha1(rel.encode()).hexdigest()[:8], 16) % count].append((rel, body))
+    return [shard for shard in shards if shard] or [[]]
+
+
+def _shard_key(binary: Path, pages: list[tuple[str, bytes]]) -> str:
+    digest = hashlib.sha256(repr((_command(binary), _pagefind_version())).encode())
+    for rel, body in pages:
+        digest.update(b"%d:%s\0%d:" % (len(rel), rel.encode(), len(body)) + body)
+    return digest.hexdigest()[:32]
+
+
+@functools.lru_cache(maxsize=1)
+def _pagefind_version() -> str:
+    for name in ("pagefind-bin-extended", "pagefind-bin", "pagefind"):
+        try:
+            return f"{name} {metadata.version(name)}"
+        except metadata.PackageNotFoundError:
+            continue
+    return "?"
+
+
+def _shard_bundle(binary: Path, pages: list[tuple[str, bytes]], cache: Path | None,
+                  diagnostics: Diagnostics | None) -> dict[str, bytes] | None:
+    """One shard's Pagefind bundle (``{path inside the bundle: bytes}``), from the cache when these
+    exact pages were indexed before, else made by Pagefind (and kept); None after a failure."""
+    key = _shard_key(binary, pages)
+    kept = cache / key if cache is not None else None
+    if kept is not None and (kept / "pagefind.js").is_file():
+        try:
+            return {path.relative_to(kept).as_posix(): path.read_bytes()
+                    for path in sorted(kept.rglob("*")) if path.is_file()}
+        except OSError:
+            pass  # an unreadable cache entry: index again
+    made = _run_pagefind(binary, pages, diagnostics)
+    if made is not None and kept is not None:
+        _keep(kept, made)
+    return made
+
+
+def _run_pagefind(binary: Path, pages: list[tuple[str, bytes]],
+                  diagnostics: Diagnostics | None) -> dict[str, bytes] | None:
     command = _command(binary)
     with tempfile.TemporaryDirectory(prefix="chalk-search-") as tmp:
         site = Path(tmp) / "site"
@@ -122,14 +210,45 @@ def index_site(files: Mapping[str, bytes | Path], config: Config,
             run = subprocess.run(command, capture_output=True, text=True, encoding="utf-8", errors="replace",
                                  timeout=TIMEOUT_SECONDS, stdin=subprocess.DEVNULL)
         except (OSError, subprocess.TimeoutExpired) as exc:
-            return _fail(diagnostics, f"search: could not run Pagefind ({binary}): {exc}", CONFIG_FILE)
+            _fail(diagnostics, f"search: could not run Pagefind ({binary}): {exc}", CONFIG_FILE)
+            return None
         bundle = site / BUNDLE_DIR
         if run.returncode != 0 or not (bundle / "pagefind.js").is_file():
             output = (run.stderr.strip() or run.stdout.strip()).splitlines()
             detail = output[-1] if output else f"exit code {run.returncode}"
-            return _fail(diagnostics, f"search: Pagefind failed: {detail}", CONFIG_FILE)
-        return {f"{BUNDLE_DIR}/{path.relative_to(bundle).as_posix()}": path.read_bytes()
+            _fail(diagnostics, f"search: Pagefind failed: {detail}", CONFIG_FILE)
+            return None
+        return {path.relative_to(bundle).as_posix(): path.read_bytes()
                 for path in sorted(bundle.rglob("*")) if path.is_file()}
+
+
+def _keep(folder: Path, bundle: dict[str, bytes]) -> None:
+    """Store a shard's bundle in the cache (written aside, then renamed: never half there)."""
+    partial = folder.with_name(folder.name + ".partial")
+    try:
+        shutil.rmtree(partial, ignore_errors=True)
+        for rel, data in bundle.items():
+            target = partial.joinpath(*PurePosixPath(rel).parts)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+        shutil.rmtree(folder, ignore_errors=True)
+        partial.rename(folder)
+    except OSError:
+        shutil.rmtree(partial, ignore_errors=True)  # the cache is only an optimisation
+
+
+def _prune(cache: Path, keep: set[str], limit: int) -> None:
+    """Forget the oldest shards this build did not use, beyond ``limit`` kept in all (the preview
+    server's pages, with their own base URL, are other shards: both stay while they alternate)."""
+    try:
+        unused = sorted((entry.stat().st_mtime, entry) for entry in cache.iterdir() if entry.name not in keep)
+    except OSError:
+        return
+    for _, entry in unused[:max(0, len(unused) + len(keep) - limit)]:
+        shutil.rmtree(entry, ignore_errors=True)
+
+
+
 
 
 def _command(binary: Path) -> list[str]:

@@ -11,11 +11,24 @@
       var bundle = root.getAttribute('data-bundle'), base = root.getAttribute('data-base');
       pagefind = import(new URL(bundle + 'pagefind.js', location.href).href).then(function (api) {
         return Promise.resolve(api.options({ basePath: bundle, baseUrl: base, excerptLength: 24 }))
-          .then(function () { api.init(); return api; });
+          .then(function () { api.init(); return merge(api, bundle, base); });
       });
       pagefind.catch(function () { pagefind = null; });
     }
     return pagefind;
+  }
+
+  /* A large site's index comes in shards (pagefind/chalk-shards.json lists them): search them all. */
+  function merge(api, bundle, base) {
+    return fetch(new URL(bundle + 'chalk-shards.json', location.href).href)
+      .then(function (response) { return response.ok ? response.json() : { merge: [] }; })
+      .catch(function () { return { merge: [] }; })
+      .then(function (manifest) {
+        return Promise.all((manifest.merge || []).map(function (path) {
+          return api.mergeIndex(bundle + path, { baseUrl: base });
+        }));
+      })
+      .then(function () { return api; });
   }
 
   /* Pagefind's excerpts are text with <mark> around the matches: keep exactly that. */

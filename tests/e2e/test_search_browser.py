@@ -7,6 +7,7 @@ Skipped without Pagefind or chromium unless ``CHALK_REQUIRE_SEARCH=1`` / ``CHALK
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -125,6 +126,39 @@ def test_headings_weigh_more_than_body_text_and_base_path_is_kept(pagefind, brow
             open_results(page, server.url, "quasar")
             titles = page.locator(".site-search__item > .site-search__link .site-search__title").all_inner_texts()
             assert titles[:2] == ["Heading mention", "Body mentions"], titles
+            hrefs = page.locator(".site-search__item > .site-search__link").evaluate_all(
+                "links => links.map(a => a.getAttribute('href'))")
+            assert hrefs and all(h.startswith("/blog/posts/") for h in hrefs), hrefs
+        finally:
+            page.context.close()
+
+
+@pytest.mark.browser
+def test_a_sharded_index_is_searched_whole(pagefind, browser, tmp_path: Path, monkeypatch):
+    import chalk.search
+
+    monkeypatch.setattr(chalk.search, "SHARD_PAGES", 2)  # 10 articles: 4 shards, merged by search.js
+    root = write_files(tmp_path / "site", {
+        f"content/posts/p{n}.md": post(f"Nebula article {n}", f"2024-04-{n + 1:02d}",
+                                       body=f"The nebula seen from place {n}; its code word is vx{n}kq.\n")
+        for n in range(10)
+    }, site_yaml="title: Shards\nbase_url: https://example.org/blog/\nsearch: true\n")
+    out = tmp_path / "out"
+    out.mkdir()
+    with StaticServer(out, base_path="/blog/") as server:
+        files = build(root, output=out, base_url=server.url, cache=False).files
+        assert len(json.loads(files["pagefind/chalk-shards.json"])["merge"]) == 3
+        page = new_page(browser)
+        try:
+            open_results(page, server.url, "nebula")
+            page.wait_for_function("document.querySelectorAll('.site-search__item').length >= 8")
+            titles = page.locator(".site-search__item > .site-search__link .site-search__title").all_inner_texts()
+            assert len(titles) == 8  # MAX_RESULTS of the 10, from every shard
+            assert re.fullmatch(r"10 results? for “nebula”.*", page.locator("#site-search-status").inner_text())
+            for n in (0, 7):  # a word only one article has, wherever its shard is
+                page.get_by_role("searchbox", name="Search this site").fill(f"vx{n}kq")
+                page.wait_for_function("n => [...document.querySelectorAll('.site-search__title')]"
+                                       ".some(t => t.textContent.includes('article ' + n))", arg=n)
             hrefs = page.locator(".site-search__item > .site-search__link").evaluate_all(
                 "links => links.map(a => a.getAttribute('href'))")
             assert hrefs and all(h.startswith("/blog/posts/") for h in hrefs), hrefs

@@ -13,6 +13,7 @@ Pagefind these tests are skipped unless ``CHALK_REQUIRE_SEARCH=1`` (CI sets it).
 from __future__ import annotations
 
 import dataclasses
+import json
 import re
 from pathlib import Path
 
@@ -252,3 +253,53 @@ def test_chalk_serve_keeps_the_index_current(pagefind, site: Path):
         assert not any("Hyperspectral" in f["content"] for f in indexed.values())
     finally:
         server.server_close()
+
+
+# --------------------------------------------------------------------------- shards: an edit re-indexes one
+
+def sharded_site(tmp_path: Path, articles: int = 12) -> Path:
+    files = {f"content/posts/p{n}.md": post(f"Article {n}", f"2024-03-{n + 1:02d}",
+                                            body=f"Article {n} is about the word zyx{n}q and nothing else.\n")
+             for n in range(articles)}
+    return write_files(tmp_path / "sharded", files, site_yaml=SITE_YAML)
+
+
+def test_a_large_site_is_indexed_in_shards_and_an_edit_reindexes_one(pagefind, tmp_path: Path, monkeypatch):
+    monkeypatch.setattr(chalk.search, "SHARD_PAGES", 2)  # 12 articles: 4 shards instead of ~1,000 pages
+    runs: list[int] = []
+    real_run = chalk.search._run_pagefind
+
+    def counted(binary, pages, diagnostics):  # type: ignore[no-untyped-def]
+        runs.append(len(pages))
+        return real_run(binary, pages, diagnostics)
+
+    monkeypatch.setattr(chalk.search, "_run_pagefind", counted)
+    root = sharded_site(tmp_path)
+    first = build(root, jobs=1).files
+    manifest = json.loads(first["pagefind/chalk-shards.json"])
+    assert manifest["merge"] == ["shards/1/", "shards/2/", "shards/3/"]
+    assert len(runs) == 4 and sum(runs) == 12  # only the articles (data-pagefind-body), each once
+    for shard in manifest["merge"]:
+        assert f"pagefind/{shard}pagefind-entry.json" in first
+        assert not any(rel.startswith(f"pagefind/{shard}pagefind-ui") for rel in first)
+    assert "pagefind/pagefind.js" in first
+
+    runs.clear()
+    (root / "content/posts/p5.md").write_text(post("Article 5", "2024-03-06", body="Now about qwv5z.\n"))
+    second = build(root, jobs=1).files
+    assert len(runs) == 1, runs  # the edited article's shard, not the site
+    changed = {rel for rel in second if rel.startswith("pagefind/") and second[rel] != first.get(rel)}
+    shard_of = {rel.split("/")[2] if rel.startswith("pagefind/shards/") else "0" for rel in changed
+                if "/fragment/" in rel or "/index/" in rel}
+    assert len(shard_of) == 1, changed  # new fragments and index chunks in one shard only
+
+    runs.clear()
+    clean = build(root, jobs=1, cache=False).files  # a clean build makes the same bundle
+    assert {k: v for k, v in clean.items() if k.startswith("pagefind/")} == \
+        {k: v for k, v in second.items() if k.startswith("pagefind/")}
+
+
+def test_a_small_site_has_one_bundle_and_an_empty_shard_list(pagefind, tmp_path: Path):
+    files = build(sharded_site(tmp_path, articles=3), jobs=1).files
+    assert json.loads(files["pagefind/chalk-shards.json"]) == {"merge": []}
+    assert not any(rel.startswith("pagefind/shards/") for rel in files)

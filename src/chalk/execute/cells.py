@@ -23,6 +23,7 @@ CELL_INFO = re.compile(r"^\{\s*python3?\s*\}$")
 JUPYTEXT_INFO = re.compile(r"^python3?$")
 _OPEN = re.compile(r"^(?P<indent>[ ]{0,3})(?P<fence>`{3,}|~{3,})[ \t]*(?P<info>[^`]*?)[ \t]*$")
 _OPTION = re.compile(r"^#\|[ ]?(?P<yaml>.*)$")
+_MAYBE_CELL = re.compile(r"^[ ]{0,3}(?:`{3,}|~{3,})[ \t]*\{", re.M)  # no such line: no cell (a fast path)
 FIGURE_WIDTHS = ("body", "wide", "page", "margin")
 #: Cell options chalk understands, with their defaults (Quarto's names).
 DEFAULTS: dict[str, Any] = {"echo": True, "eval": True, "output": True, "error": False, "include": True,
@@ -70,6 +71,8 @@ class Cell:
 def find_cells(body: str, body_line: int = 1, path: str = "", jupytext: bool = False,
                defaults: dict[str, Any] | None = None) -> list[Cell]:
     """Every cell of ``body`` in order; fences inside other fences are not cells."""
+    if not jupytext and not _MAYBE_CELL.search(body):
+        return []
     lines, index = body.split("\n"), 0
     cells: list[Cell] = []
     while index < len(lines):

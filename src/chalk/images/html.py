@@ -66,9 +66,11 @@ def render_tag(name: str, attributes: dict[str, str]) -> str:
     return f"<{name} {' '.join(parts)}>"
 
 
+_ANY_IMG = re.compile(r"<img", re.I)
+
 def rewrite_images(html: str, lookup: Lookup) -> Rewrite:
     """Every ``<img>`` of ``html`` rewritten as its lookup says; unknown images only get lazy loading."""
-    if "<img" not in html.lower():
+    if not _ANY_IMG.search(html):
         return Rewrite(html)
     out: list[str] = []
     done: list[str] = []

@@ -35,11 +35,14 @@ def template_files(config: Config) -> list[tuple[str, str]]:
                   for folder in template_folders(config) for path in folder.rglob("*") if path.is_file())
 
 
-def make_environment(config: Config, asset_hashes: dict[str, str]) -> TrackingEnvironment:
-    """The site's templates first, then chalk's built-in theme."""
+def make_environment(config: Config, asset_hashes: dict[str, str],
+                     compiled: Path | None = None) -> TrackingEnvironment:
+    """The site's templates first, then chalk's built-in theme; with ``compiled``, a folder where
+    compiled templates are kept between runs (keyed by each template's source)."""
     folders = template_folders(config)
     env = TrackingEnvironment(
         loader=jinja2.FileSystemLoader([str(f) for f in folders]),
+        bytecode_cache=jinja2.FileSystemBytecodeCache(str(compiled)) if compiled is not None else None,
         autoescape=jinja2.select_autoescape(enabled_extensions=("html", "xml"), default_for_string=True),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
