@@ -332,8 +332,15 @@ class Builder:
         self.state.pages, self.last_render = done.records, done
         for rel in sorted(done.files.keys() & assets.files.keys()):
             diagnostics.add(Diagnostic(f"static/{rel} and a generated page both want {rel}", f"static/{rel}"))
-        return {rel: clean_output(rel, data, diagnostics) if isinstance(data, bytes) and rel.endswith((".html", ".xml"))
-                else data for rel, data in done.files.items()}
+        for rel in sorted(done.fresh):  # reused pages were cleaned when they were made
+            data = done.files.get(rel)
+            if isinstance(data, bytes) and rel.endswith((".html", ".xml")):
+                clean = clean_output(rel, data, diagnostics)
+                if clean is not data:
+                    done.files[rel] = clean
+                    if rel in self.state.pages:
+                        self.state.pages[rel] = dataclasses.replace(self.state.pages[rel], data=clean)
+        return done.files
 
     def search_index(self, config: Config, files: dict[str, bytes | Path],
                      diagnostics: Diagnostics) -> dict[str, bytes]:

@@ -23,7 +23,6 @@ CELL_INFO = re.compile(r"^\{\s*python3?\s*\}$")
 JUPYTEXT_INFO = re.compile(r"^python3?$")
 _OPEN = re.compile(r"^(?P<indent>[ ]{0,3})(?P<fence>`{3,}|~{3,})[ \t]*(?P<info>[^`]*?)[ \t]*$")
 _OPTION = re.compile(r"^#\|[ ]?(?P<yaml>.*)$")
-_MAYBE_CELL = re.compile(r"^[ ]{0,3}(?:`{3,}|~{3,})[ \t]*\{", re.M)  # no such line: no cell (a fast path)
 FIGURE_WIDTHS = ("body", "wide", "page", "margin")
 #: Cell options chalk understands, with their defaults (Quarto's names).
 DEFAULTS: dict[str, Any] = {"echo": True, "eval": True, "output": True, "error": False, "include": True,
@@ -71,7 +70,7 @@ class Cell:
 def find_cells(body: str, body_line: int = 1, path: str = "", jupytext: bool = False,
                defaults: dict[str, Any] | None = None) -> list[Cell]:
     """Every cell of ``body`` in order; fences inside other fences are not cells."""
-    if not jupytext and not _MAYBE_CELL.search(body):
+    if not jupytext and not _may_hold_cells(body):
         return []
     lines, index = body.split("\n"), 0
     cells: list[Cell] = []
@@ -88,6 +87,18 @@ def find_cells(body: str, body_line: int = 1, path: str = "", jupytext: bool = F
             cells.append(make_cell(len(cells) + 1, body_line + index, index + 1, source, path, defaults))
         index = end + 1
     return cells
+
+
+def _may_hold_cells(body: str) -> bool:
+    """Whether some fence is followed by ``{`` (a fast test with str.find: most articles hold no cell)."""
+    for marker in ("```", "~~~"):
+        index = body.find(marker)
+        while index >= 0:
+            rest = body[index:index + 40].lstrip(marker[0]).lstrip(" \t")
+            if rest.startswith("{"):
+                return True
+            index = body.find(marker, index + 3)
+    return False
 
 
 def is_cell_fence(info: str, jupytext: bool) -> bool:

@@ -62,6 +62,7 @@ class Executor:
     kernels_started: int = 0
     failures: list[Diagnostic] = field(default_factory=list)  # this build's cell errors (for the overlay)
     _memory: dict[str, tuple[str, ArticleCells, tuple[Diagnostic, ...]]] = field(default_factory=dict)
+    _without: dict[str, str] = field(default_factory=dict)  # rel -> the body (the same object) that has no cell
 
     def prepare(self, site_execute: Any, content_dir: Path, articles: list[Article],
                 diagnostics: Diagnostics) -> dict[str, ArticleCells]:
@@ -70,12 +71,18 @@ class Executor:
         site = parse_execute(site_execute, self.root, "site.yaml", None, diagnostics)
         found: dict[str, ArticleCells] = {}
         stale: list[_Plan] = []
+        without: dict[str, str] = {}
         for article in articles:
+            if self._without.get(article.rel) is article.body:  # an unchanged text known to hold no cell
+                without[article.rel] = article.body
+                continue
             settings = parse_execute(article.execute, article.path.parent, article.rel, article.execute_line,
                                      diagnostics, site)
             cells = find_cells(article.body, article.body_line, article.rel, article.jupytext,
                                dict(settings.defaults))
             if not cells:
+                if article.execute is None:
+                    without[article.rel] = article.body
                 continue
             if not settings.enabled:
                 found[article.rel] = self._not_executed(article, cells, settings, diagnostics)
@@ -102,6 +109,7 @@ class Executor:
                                              f"{plan.freeze.relative_to(self.root).as_posix()}"))
         elif stale:
             found.update(self._run(stale, diagnostics))
+        self._without = without
         return found
 
     def _not_executed(self, article: Article, cells: list[Cell], settings: ExecuteSettings,

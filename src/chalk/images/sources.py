@@ -50,10 +50,14 @@ def bundle_files(config: Config, pages: list[Page], taken: dict[str, bytes | Pat
     return found
 
 
+_ANY_IMG = re.compile(r"<img", re.I)
+
 def image_sources(html: str) -> list[str]:
     """The src of every <img>, entities decoded."""
     import html as htmllib
 
+    if not _ANY_IMG.search(html):  # most pages: one quick scan instead of the full pattern
+        return []
     return [htmllib.unescape(m.group(1) if m.group(1) is not None else m.group(2)) for m in _SRC.finditer(html)]
 
 

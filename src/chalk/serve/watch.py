@@ -19,6 +19,7 @@ from watchdog.observers.api import ObservedWatch
 
 WATCHED = ("content", "templates", "static", "site.yaml", "data")  # data/: files executed cells read
 QUIET_SECONDS = 0.05  # a burst ends after this much silence
+SETTLE_SECONDS = 0.005  # ...or this long after a file was closed or renamed into place: the save is complete
 MAX_WAIT_SECONDS = 1.0  # ...or after this long, whatever happens
 _EDITOR_DEBRIS = ("~", ".swp", ".swx", ".swpx", ".tmp", ".crdownload")
 
@@ -43,18 +44,22 @@ class Debouncer:
         self.callback, self.quiet, self.max_wait = callback, quiet, max_wait
         self._pending: set[Path] = set()
         self._first = self._last = 0.0
+        self._complete = False
         self._cond = threading.Condition()
         self._stopped = False
         self._thread = threading.Thread(target=self._run, name="chalk-debounce", daemon=True)
         self._thread.start()
 
-    def add(self, paths: Iterable[Path]) -> None:
+    def add(self, paths: Iterable[Path], complete: bool = False) -> None:
+        """``complete``: the event says a save is finished (a file closed after writing, or renamed
+        into place), so there is no need to wait for the burst to go quiet."""
         with self._cond:
             now = time.monotonic()
             if not self._pending:
-                self._first = now
+                self._first, self._complete = now, False
             self._pending.update(paths)
             self._last = now
+            self._complete = self._complete or complete
             self._cond.notify()
 
     def stop(self) -> None:
@@ -72,7 +77,8 @@ class Debouncer:
                     return
                 while True:
                     now = time.monotonic()
-                    wait = min(self._last + self.quiet, self._first + self.max_wait) - now
+                    quiet = min(self.quiet, SETTLE_SECONDS) if self._complete else self.quiet
+                    wait = min(self._last + quiet, self._first + self.max_wait) - now
                     if wait <= 0 or self._stopped:
                         break
                     self._cond.wait(wait)
@@ -95,7 +101,7 @@ class _Handler(FileSystemEventHandler):
                     self.on_new_folder(path)  # content/, templates/ or static/ made after the start
         relevant = [p for p in paths if is_relevant(p, self.root)]
         if relevant:
-            self.debouncer.add(relevant)
+            self.debouncer.add(relevant, complete=event.event_type in ("closed", "moved"))
 
 
 class Watcher:
