@@ -17,7 +17,7 @@ from ..config import Config
 from ..content import Source, slugify
 from ..errors import Diagnostics, error
 from ..glossary import Glossary
-from ..drawing import Drawn
+from ..drawing import Drawings, Drawn
 from ..markdown import Rendered, TocEntry
 from ..markdown.diagrams import DiagramSlot
 from ..byline import Author
@@ -46,8 +46,10 @@ def build_site(config: Config, items: list[tuple[Source, Rendered]], drawings: d
     With a ``glossary`` (the one the Markdown was rendered with) there is a glossary page;
     ``drawn`` holds the drawings made from diagram text, by (article path, slot id).
     """
-    drawn = drawn or {}
-    key = (tuple(sorted(drawings.items())), config.base_path, tuple(sorted((k, d.key) for k, d in drawn.items())))
+    drawn = drawn if drawn is not None else {}
+    failed = tuple(sorted(drawn.failed.items())) if isinstance(drawn, Drawings) else ()
+    key = (tuple(sorted(drawings.items())), config.base_path, tuple(sorted((k, d.key) for k, d in drawn.items())),
+           failed)
     entries = [_make_page(config, source, rendered, drawings, key, memo, drawn) for source, rendered in items]
     if memo is not None:
         memo.entries = {p.source: (r, key, p.content, p.diagrams, p.content_digest)
