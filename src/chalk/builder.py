@@ -27,7 +27,7 @@ from .cache import CACHE_DIR, quick_salt
 from .check import SourceText, check_pages
 from .config import Config, load_config, with_base_url
 from .content import Source, discover, read_source, unreadable, unused_files_warning
-from .drawing import Drawer, DrawingStore, Drawn, standalone
+from .drawing import Drawer, DrawingStore, Drawings, Drawn, standalone
 from .errors import Diagnostic, Diagnostics, Severity
 from .execute import ArticleCells, Executor, article_of
 from .glossary import Glossary, load_glossary
@@ -251,7 +251,9 @@ class Builder:
     def make_model(self, config: Config, rendered: list[tuple[Source, Rendered]], drawings: dict[str, Drawing],
                    drawn: dict[tuple[str, str], Drawn], diagnostics: Diagnostics) -> Site:
         """Stage 5: drawings into their slots (reused while nothing they depend on changed), then the model."""
-        key = (tuple(sorted(drawings.items())), config.base_path, tuple(sorted((k, d.key) for k, d in drawn.items())))
+        failed = tuple(sorted(drawn.failed.items())) if isinstance(drawn, Drawings) else ()
+        key = (tuple(sorted(drawings.items())), config.base_path, tuple(sorted((k, d.key) for k, d in drawn.items())),
+               failed)
         contents: dict[str, Content] = {}
         records: dict[str, ContentRecord] = {}
         for source, text in rendered:

@@ -1,5 +1,6 @@
 """Diagrams from text in ``chalk serve``: an engine's error is shown in the overlay (the same line
-as ``chalk build`` prints) while the last good page stays served; fixing it brings the drawing back."""
+as ``chalk build`` prints) and in an error box where the figure goes, the rest of the edit is served;
+fixing it brings the drawing back."""
 
 from __future__ import annotations
 
@@ -30,9 +31,10 @@ def test_a_broken_diagram_shows_in_the_overlay_and_the_fix_redraws(tmp_path: Pat
     with EventStream(server.port) as events:
         events.next(type="hello")
         (site / "content/posts/x.md").write_text(page_with(bad))
-        errors = events.next(type="error")["errors"]
+        errors = events.next(type="change")["errors"]
         assert len(errors) == 1 and errors[0].startswith("content/posts/x.md:15: diagram 'flow': syntax error"), errors
-        assert http_request(server.port, "/blog/posts/x/").body == first  # the last good page
+        broken = http_request(server.port, "/blog/posts/x/").body
+        assert b'class="diagram-error"' in broken and b'class="diagram-svg"' not in broken  # the new page, boxed
         (site / "content/posts/x.md").write_text(page_with(good.replace("discriminator", "critic")))
         change = events.next(type="change")
         assert "/blog/posts/x/" in change["pages"]

@@ -5,8 +5,8 @@ theme's CSS variables; ``svg`` cleans a drawing and puts it inline; ``store`` ke
 between builds; ``draw`` is the stage itself.
 """
 
-from .draw import DRAWN_DIR, Drawer, Drawn
+from .draw import DRAWN_DIR, Drawer, Drawings, Drawn, Failed
 from .store import DrawingStore
 from .svg import CleanSvg, inline, standalone
 
-__all__ = ["DRAWN_DIR", "CleanSvg", "Drawer", "DrawingStore", "Drawn", "inline", "standalone"]
+__all__ = ["DRAWN_DIR", "CleanSvg", "Drawer", "DrawingStore", "Drawings", "Drawn", "Failed", "inline", "standalone"]

@@ -3,7 +3,8 @@
 Markdown rendering (:mod:`chalk.markdown.diagrams`) leaves a marker in each slot's
 ``<figure>``; :func:`fill_slots` replaces it with the drawing from
 ``static/diagrams/<id>.<ext>`` when there is one, else the inline SVG drawn from the slot's
-text (:mod:`chalk.drawing`), else an accessible placeholder.
+text (:mod:`chalk.drawing`), else an error box when that text could not be drawn (the build
+fails; ``chalk serve`` shows it), else an accessible placeholder.
 Keeping the file-system lookup out of Markdown rendering keeps that stage pure (and cacheable).
 """
 
@@ -18,7 +19,7 @@ from pathlib import Path
 import imagesize
 from markupsafe import Markup
 
-from ..drawing import Drawn, inline
+from ..drawing import Drawings, Drawn, Failed, inline
 from ..markdown import Rendered
 from ..markdown.diagrams import DiagramSlot
 from .site import text_digest
@@ -106,7 +107,8 @@ def fill_slots(html: str, slots: list[DiagramSlot], drawings: dict[str, Drawing]
                drawn: dict[tuple[str, str], Drawn] | None = None) -> tuple[str, list[DiagramSlot]]:
     """Replace each slot marker with its drawing, its drawn text or a placeholder; returns
     slots with image URLs (hand-made drawings) or ``drawn`` (from text) set."""
-    drawn = drawn or {}
+    drawn = drawn if drawn is not None else {}
+    failed = drawn.failed if isinstance(drawn, Drawings) else {}
     by_id = {slot.id: slot for slot in slots}
     hand_made = {s.id: drawings[s.id] for s in slots if s.numbered and s.id in drawings}
     filled = [
@@ -127,7 +129,10 @@ def fill_slots(html: str, slots: list[DiagramSlot], drawings: dict[str, Drawing]
             return (match.group(1) + match.group(2)
                     + inline(made.svg, f"{slot.id}--", slot.alt or _fence_alt(slot, made), slot.caption,
                              base_path + made.rel_url))
-        if not slot.numbered:  # a fence whose drawing failed: the build reports why
+        broken = failed.get((slot.path, slot.id))
+        if broken is not None:  # the build fails and says why; chalk serve shows the page with this box
+            return match.group(1) + " diagram--error" + match.group(2) + _error_box(slot, broken)
+        if not slot.numbered:  # a fence whose engine is missing: the build reports why
             return match.group(1) + match.group(2)
         return match.group(1) + " diagram--pending" + match.group(2) + _placeholder(slot)
 
@@ -157,6 +162,13 @@ def _image(slot: DiagramSlot, drawing: Drawing, base_path: str) -> str:
     size = f' width="{drawing.width}" height="{drawing.height}"' if drawing.width else ""
     return (f'<img src="{escape(base_path + drawing.rel_url)}" alt="{escape(slot.alt)}"{size}'
             ' loading="lazy" decoding="async">')
+
+
+def _error_box(slot: DiagramSlot, failed: Failed) -> str:
+    """What a figure shows while its text cannot be drawn: where and why, as the terminal says it."""
+    where = f'<code class="diagram-error__where">{escape(failed.location)}</code>: ' if failed.location else ""
+    return (f'<div class="diagram-error" role="note"><p class="diagram-error__title">{escape(slot.label)} '
+            f'could not be drawn</p><p class="diagram-error__message">{where}{escape(failed.message)}</p></div>')
 
 
 def _placeholder(slot: DiagramSlot) -> str:
