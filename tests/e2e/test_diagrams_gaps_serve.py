@@ -34,7 +34,7 @@ def preview_page(site: Path, builder: Builder | None = None) -> tuple:
     """The preview builder's page for the article, parsed, and the build's error diagnostics."""
     builder = builder or Builder(site, BuildOptions(preview=True, cache=False))
     loaded = builder.load()
-    files = builder.render(loaded)
+    files = builder.outputs(loaded)
     html = files["posts/a/index.html"]
     html = html.read_bytes() if isinstance(html, Path) else html
     return parse_html(html if isinstance(html, bytes) else html.encode()), loaded.diagnostics.errors

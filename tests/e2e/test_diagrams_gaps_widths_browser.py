@@ -72,7 +72,7 @@ def measure(served, browser, name: str, width: int, scheme: str, shot: bool = Fa
         page.goto(served.url + f"posts/{name}/", wait_until="load")
         found = page.evaluate(MEASURE)
         if shot:  # the whole page, with the lazy images below the first screen loaded
-            from conftest import REPO
+            from support.sites import REPO
             page.evaluate("Promise.all([...document.images].map(i => { i.loading = 'eager'; return i.decode(); }))")
             folder = REPO / "test-artifacts" / "screenshots"
             folder.mkdir(parents=True, exist_ok=True)

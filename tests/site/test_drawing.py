@@ -21,6 +21,7 @@ from chalk.pipeline import BuildOptions, Builder
 from support.html import find_all, find_one, has_class, parse_html, parse_xml, text_of
 from support.sites import SRC, build, build_errors, post, snapshot_tree
 from support.drawing import SOURCES, require_engine, slot
+from support.tools import require_tool
 
 ARTICLE = "content/posts/a.md"
 ERROR_TEXT = {"mermaid": "Parse error: expecting", "d2": "", "dot": "syntax error"}
@@ -236,7 +237,7 @@ def python_without(tmp: Path, distributions: tuple[str, ...]) -> Path:
     ("d2", (), "D2 diagrams need the d2 program, which is not installed",
      "pip install 'chalk-ssg[d2]' (or 'chalk-ssg[diagrams]' for every engine)"),
     ("dot", (), "Graphviz diagrams need the dot program, which is not installed",
-     "apt-get install graphviz (or brew install graphviz)"),
+     "pip install 'chalk-ssg[dot]' (or 'chalk-ssg[diagrams]' for every engine), or apt-get install graphviz"),
 ])
 def test_a_missing_engine_is_one_error_naming_what_to_install(make_site, tmp_path, engine, distributions,
                                                                message, hint):
@@ -277,3 +278,25 @@ def test_drawings_are_the_same_bytes_in_every_process(engine):
     digests = {subprocess.run([sys.executable, "-c", DRAW_ONCE, engine], input=code, capture_output=True, text=True,
                               env={**os.environ, "PYTHONPATH": str(SRC)}, check=True).stdout for _ in range(2)}
     assert len(digests) == 1
+
+
+def test_without_the_systems_dot_graphviz_pure_draws(make_site, tmp_path):
+    """The diagrams extra's Graphviz (graphviz-pure, in this Python's bin/) when no dot is on PATH."""
+    scripts = Path(sysconfig.get_path("scripts"))
+    if not (scripts / "graphviz-pure").is_file():
+        require_tool("graphviz-pure (the dot extra)", None, "CHALK_REQUIRE_DIAGRAMS", "pip install 'chalk-ssg[dot]'")
+    site = make_site({ARTICLE: article(slot("dot", SOURCES["dot"][0]))})
+    env = {"PATH": str(scripts), "HOME": str(tmp_path), "PYTHONIOENCODING": "utf-8"}
+    done = subprocess.run([sys.executable, "-m", "chalk", "build"], cwd=site, env=env, capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    root = parse_html((site / "public/posts/a/index.html").read_text())
+    [svg] = svgs(root)
+    assert svg.get("role") == "img"
+    assert {"noise", "generator", "discriminator"} <= {text_of(t).strip() for t in root.iter() if t.tag.endswith("text")}
+
+    broken = make_site({ARTICLE: article(slot("dot", SOURCES["dot"][1]))}, name="broken")
+    done = subprocess.run([sys.executable, "-m", "chalk", "build"], cwd=broken, env=env, capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 1
+    assert "diagram 'flow': syntax error" in done.stderr and "near '->'" in done.stderr, done.stderr

@@ -23,8 +23,8 @@ def require_engine(engine: str) -> None:
     """Skip unless the engine is installed; CHALK_REQUIRE_DIAGRAMS=1 makes a missing one fail."""
     found = {"mermaid": lambda: importlib.util.find_spec("mermaidx") and "mermaidx",
              "d2": lambda: _binary("d2") and "d2",
-             "dot": lambda: _binary("dot") and "dot"}[engine]()
-    install = "apt-get install graphviz" if engine == "dot" else f"pip install 'chalk-ssg[{engine}]'"
+             "dot": lambda: _binary("dot", "graphviz-pure") and "dot"}[engine]()
+    install = f"pip install 'chalk-ssg[{engine}]'"
     require_tool(f"the {engine} diagram engine", found or None, "CHALK_REQUIRE_DIAGRAMS", install)
 
 

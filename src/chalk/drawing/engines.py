@@ -141,10 +141,12 @@ def _d2_failure(stderr: str) -> str:
 
 
 def _dot() -> Path:
-    found = _binary("dot")
+    """Graphviz's own dot when the system has it (drawings stay as they were), else graphviz-pure,
+    the pip-installable port of Graphviz that the diagrams extra brings (same command line)."""
+    found = _binary("dot", "graphviz-pure")
     if found is None:
         raise EngineMissing("Graphviz diagrams need the dot program, which is not installed",
-                            "apt-get install graphviz (or brew install graphviz)")
+                            f"{_extra('dot')}, or apt-get install graphviz")
     return found
 
 
