@@ -44,7 +44,8 @@ def test_a_bad_formula_is_an_error_box_on_the_live_page_and_in_the_overlay(page,
 
     (site / "content/posts/m.md").write_text(post("M", "2024-05-01", body=GOOD))
     overlay.wait_for(state="detached", timeout=WAIT_MS)
-    assert page.locator(".math-error").count() == 0
+    page.locator(".math-error").wait_for(state="detached", timeout=WAIT_MS)  # the fixed page, morphed in
+    assert page.locator(".math-error").count() == 0 and page.evaluate("window.__marker") == 1
     served.assert_clean_stop()
 
 
