@@ -8,20 +8,10 @@ from __future__ import annotations
 import pytest
 
 from support.html import find_all, find_by_id, find_one, parse_html, text_of
+from support.sites import GLOSSARY_YAML
 from support.sites import BASE_PATH, build, copy_repo_site, post, write_files
 
 
-GLOSSARY_YAML = """\
-latent space: The space of codes.
-KL divergence:
-  definition: How far one distribution is from another.
-  aliases: [Kullback-Leibler divergence, KL]
-diffusion: Spreading out.
-diffusion model:
-  definition: A model that undoes noise.
-  aliases: diffusion models
-encoder: Compresses data.
-"""
 
 
 SITE_FILES = {

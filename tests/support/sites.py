@@ -28,6 +28,20 @@ BASE_URL = "https://example.org/blog/"
 BASE_PATH = "/blog/"
 
 
+# a glossary.yaml with aliases, a term that prefixes another (diffusion / diffusion model) and an acronym
+GLOSSARY_YAML = """\
+latent space: The space of codes.
+KL divergence:
+  definition: How far one distribution is from another.
+  aliases: [Kullback-Leibler divergence, KL]
+diffusion: Spreading out.
+diffusion model:
+  definition: A model that undoes noise.
+  aliases: diffusion models
+encoder: Compresses data.
+"""
+
+
 def parse_txtar(text: str) -> dict[str, str]:
     """Split a txtar-style string into files: ``-- path --`` lines start each file.
 

@@ -12,22 +12,12 @@ from chalk.glossary import Glossary, parse_glossary
 from chalk.markdown import MarkdownRenderer, Rendered
 
 from support.html import find_all, find_one, parse_html, text_of
+from support.sites import GLOSSARY_YAML
 
 
 PATH = "content/posts/g.md"
 
 
-GLOSSARY_YAML = """\
-latent space: The space of codes.
-KL divergence:
-  definition: How far one distribution is from another.
-  aliases: [Kullback-Leibler divergence, KL]
-diffusion: Spreading out.
-diffusion model:
-  definition: A model that undoes noise.
-  aliases: diffusion models
-encoder: Compresses data.
-"""
 
 
 def glossary(text: str = GLOSSARY_YAML, url: str = "/blog/glossary/") -> Glossary:
