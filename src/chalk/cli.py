@@ -74,12 +74,15 @@ def _add_serve(commands: Any) -> None:
         description="Build the site in memory and serve it on 127.0.0.1 with live reload: every save shows "
                     "in the browser at once, keeping your place; build errors show as an overlay. "
                     "Drafts are shown. public/ is never touched.",
-        epilog="example: chalk serve --port 8001")
+        epilog="example: chalk serve --port 8001 --navigate")
     _source_flag(parser)
     parser.add_argument("--host", default="127.0.0.1",
                         help="address to listen on (default: 127.0.0.1; other addresses expose your drafts)")
     parser.add_argument("-p", "--port", type=int, default=8000, help="port to listen on (default: 8000)")
     parser.add_argument("--no-drafts", action="store_true", help="hide posts marked draft: true")
+    parser.add_argument("--navigate", action="store_true",
+                        help="when you save an article, open browsers go to its page (like Hugo's "
+                             "--navigateToChanged)")
     parser.set_defaults(handler=cmd_serve)
 
 
@@ -253,7 +256,8 @@ def cmd_serve(args: argparse.Namespace, reporter: Reporter) -> int:
     from .serve import run  # the server and watchdog load only when serving
 
     try:
-        run(args.source.resolve(), args.host, args.port, drafts=not args.no_drafts, log=reporter.say)
+        run(args.source.resolve(), args.host, args.port, drafts=not args.no_drafts, log=reporter.say,
+            navigate=args.navigate)
     except KeyboardInterrupt:
         reporter.say("Stopped.")
     return 0

@@ -612,6 +612,29 @@ def test_folders_created_after_the_start_are_watched(tmp_path: Path, chalk_serve
     server.assert_clean_stop()
 
 
+def test_navigate_names_the_saved_articles_page_only_when_asked(blog_site: Path, chalk_serve):
+    """``serve --navigate`` (Hugo's --navigateToChanged): a saved source's change event names its page's URL."""
+    navigating = chalk_serve(blog_site, "--navigate")
+    with EventStream(navigating.port) as events:
+        events.next(type="hello")
+        (blog_site / "content/about.md").write_text(page("About", body="About, edited.\n"))
+        assert events.next(type="change").get("navigate") == "/blog/about/"
+        events.pending(quiet=QUIET)
+        (blog_site / "content/posts/beta.md").write_text(post("Beta", "2024-02-10", body="Beta, edited.\n"))
+        assert events.next(type="change").get("navigate") == "/blog/posts/beta/"
+        events.pending(quiet=QUIET)
+        (blog_site / "static/css/extra.css").write_text("p { color: navy }\n")  # not a page's source
+        assert "navigate" not in events.next(type="change")
+    navigating.assert_clean_stop()
+    plain = chalk_serve(blog_site)
+    with EventStream(plain.port) as events:
+        events.next(type="hello")
+        (blog_site / "content/posts/beta.md").write_text(post("Beta", "2024-02-10", body="Beta, again.\n"))
+        change = events.next(type="change")
+        assert "/blog/posts/beta/" in change["pages"] and "navigate" not in change, change
+    plain.assert_clean_stop()
+
+
 # --------------------------------------------------------------------------- incremental == clean
 
 def wait_for_rebuild(events: EventStream, what: str) -> dict:

@@ -144,3 +144,19 @@ def test_edit_of_an_article_with_a_non_ascii_address_appears(page, served, site:
     article.write_text(post("Über café", "2024-03-01", body="After the edit.\n"))
     page.wait_for_function("document.body.innerText.includes('After the edit.')", timeout=WAIT_MS)
     assert page.evaluate("window.__marker") == 1
+
+
+def test_navigate_takes_the_browser_to_the_saved_article(page, site: Path, chalk_serve):
+    """``chalk serve --navigate``: a reader on another page is taken to the article just saved."""
+    server = chalk_serve(site, "--navigate")
+    open_connected(page, server.url + "posts/short/")
+    edited = "The opening paragraph, saved while the browser showed another page."
+    (site / ARTICLE).write_text(article_text(edited))
+    page.wait_for_url("**/" + ARTICLE_URL, timeout=WAIT_MS)
+    assert edited in page.inner_text("body")
+    open_connected(page, server.url + ARTICLE_URL)  # already there: updated in place, not navigated
+    again = "The opening paragraph, saved once more with the article open."
+    (site / ARTICLE).write_text(article_text(again))
+    page.wait_for_function("text => document.body.innerText.includes(text)", arg=again, timeout=WAIT_MS)
+    assert page.evaluate("window.__marker") == 1, "the open article was reloaded instead of morphed"
+    server.assert_clean_stop()

@@ -64,6 +64,8 @@
       if (window.__chalkErrorPage) return location.reload();
       clearErrors();
       if (message.type !== "change") return;
+      // chalk serve --navigate: the page whose source was saved opens, wherever the reader was
+      if (message.navigate && plain(message.navigate) !== pagePath()) return location.assign(message.navigate);
       if (message.css.length) swapStylesheets(message.css);
       if (message.pages.includes(pagePath()) || usesAsset(message.assets)) await morph();
       if (message.errors && message.errors.length) showErrors(message.errors, true);

@@ -30,7 +30,7 @@ from urllib.parse import unquote, urlsplit
 
 from ..config import load_config
 from ..errors import BuildError, ChalkError, Diagnostic, Diagnostics
-from ..builder import Builder
+from ..builder import Builder, Loaded
 from ..options import BuildOptions
 from .changes import Change, Snapshot, diff
 
@@ -99,8 +99,9 @@ class Preview:
     """Owns the builder, the current snapshot and the event channel; used by the HTTP handler."""
 
     def __init__(self, root: Path, host: str, port: int, drafts: bool = True,
-                 log: Callable[[str], None] = print):
+                 log: Callable[[str], None] = print, navigate: bool = False):
         self.root, self.host, self.port, self.drafts, self.log = root, host, port, drafts, log
+        self.navigate = navigate  # tell browsers to open the page whose source was saved
         self.state = PreviewState()
         self.events = Broadcaster()
         self._idle = threading.Event()
@@ -139,11 +140,11 @@ class Preview:
         with self._build_lock:
             self._idle.clear()
             try:
-                return self._rebuild()
+                return self._rebuild(changed or set())
             finally:
                 self._idle.set()
 
-    def _rebuild(self) -> Change | None:
+    def _rebuild(self, changed: set[Path]) -> Change | None:
         start = time.perf_counter()
         try:
             builder, base_path = self._builder_for_current_config()
@@ -170,12 +171,23 @@ class Preview:
         done = builder.last_render
         detail = f", {done.rendered} rendered, {done.reused} reused"
         self.log(f"Rebuilt in {millis:.0f} ms: {len(change.pages)} pages changed{detail}")
-        self.events.send({"type": "change", "version": version, "pages": change.pages,
-                          "css": change.css, "assets": change.assets,
-                          "errors": [d.format() for d in self.state.errors]})
+        message: dict[str, Any] = {"type": "change", "version": version, "pages": change.pages,
+                                   "css": change.css, "assets": change.assets,
+                                   "errors": [d.format() for d in self.state.errors]}
+        target = self._navigation_target(loaded, changed) if self.navigate else None
+        if target:
+            message["navigate"] = target
+        self.events.send(message)
         if failures:
             self.events.send(self.error_message())
         return change
+
+    def _navigation_target(self, loaded: Loaded, changed: set[Path]) -> str | None:
+        """The URL of the page whose source was saved (the first, by path), for ``serve --navigate``."""
+        sources = {path.relative_to(self.root).as_posix() for path in changed if path.is_relative_to(self.root)}
+        pages = sorted((page.source, page.url) for page in [*loaded.site.posts, *loaded.site.pages]
+                       if page.source in sources)
+        return pages[0][1] if pages else None
 
     def _failed(self, diagnostics: list[Diagnostic]) -> Change | None:
         """Keep serving the last good snapshot; show the errors in the terminal and the browser."""
@@ -389,9 +401,9 @@ class PreviewHTTPServer(ThreadingHTTPServer):
 
 
 def make_server(root: Path, host: str = "127.0.0.1", port: int = 8000, drafts: bool = True,
-                log: Callable[[str], None] = print) -> tuple[PreviewHTTPServer, Preview]:
+                log: Callable[[str], None] = print, navigate: bool = False) -> tuple[PreviewHTTPServer, Preview]:
     """Bind the port (port 0 picks a free one) and make the preview; nothing is built yet."""
-    preview = Preview(root, host, port, drafts, log)
+    preview = Preview(root, host, port, drafts, log, navigate)
     handler = type("BoundHandler", (Handler,), {"preview": preview})
     try:
         server = PreviewHTTPServer((host, port), handler)
@@ -405,11 +417,11 @@ def make_server(root: Path, host: str = "127.0.0.1", port: int = 8000, drafts: b
 
 
 def run(root: Path, host: str, port: int, drafts: bool, log: Callable[[str], None] = print,
-        ready: Callable[[Preview], None] | None = None) -> None:
+        ready: Callable[[Preview], None] | None = None, navigate: bool = False) -> None:
     """Build, serve and watch until interrupted (Ctrl-C)."""
     from .watch import Watcher  # watchdog starts threads; import only when serving
 
-    server, preview = make_server(root, host, port, drafts, log)
+    server, preview = make_server(root, host, port, drafts, log, navigate)
     preview.rebuild()
     watcher = Watcher(root, preview.rebuild)
     watcher.start()
