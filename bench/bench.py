@@ -30,6 +30,7 @@ versions of chalk in one table (``--no-snapshot`` runs the live tree).
 from __future__ import annotations
 
 import argparse
+import base64
 import importlib.util
 import json
 import os
@@ -49,6 +50,8 @@ import urllib.request
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from pathlib import Path
+from collections.abc import Callable, Iterator
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
@@ -56,9 +59,9 @@ sys.path.insert(0, str(HERE))
 import corpus  # noqa: E402
 
 TOOLS = ("chalk", "hugo", "pelican")
-CHALK_SCENARIOS = ("cold", "nochange", "edit", "template", "search")
+CHALK_SCENARIOS = ("cold", "nochange", "edit", "template", "search", "ci")
 SCENARIO_LABELS = {"cold": "cold", "nochange": "no-change", "edit": "one-article edit", "template": "template edit",
-                   "search": "edit, search on"}
+                   "search": "edit, search on", "ci": "CI: fresh clone, cache restored"}
 MIB = 1024 * 1024
 
 STAGES_SCRIPT = r"""
@@ -265,6 +268,23 @@ class Chalk:
             config.write_text(original, encoding="utf-8")
             self.measure(site, cold=False)
 
+    def _ci_builds(self, site: Path, n: int, runs: int, out: list[Measure]) -> None:
+        """A CI run after a commit that edits one article: a fresh checkout in another folder (every file
+        new, so every file time differs) with ``.chalk-cache/`` and ``public/`` restored, as the Pages
+        workflow's actions/cache step does."""
+        self.measure(site, cold=False)  # the cache as the last CI run saved it
+        clone = site.parent / f"{site.name}-ci"
+        for r in range(runs):
+            rmtree(clone)
+            shutil.copytree(site, clone, copy_function=shutil.copyfile)  # contents only: new times, new inodes
+            article = corpus.article_path(clone, "chalk", _middle_slug(clone / "content" / "posts"))
+            with article.open("a", encoding="utf-8") as f:
+                f.write(corpus.edit_paragraph(900 + r))
+            m = self.measure(clone, cold=False)
+            out.append(m)
+            log(f"chalk N={n} CI (fresh clone, cache restored) run {r + 1}: {m.seconds:.2f} s, rc={m.returncode}")
+        rmtree(clone)
+
     def run(self, site: Path, n: int, runs: int, scenarios: tuple[str, ...], stage_runs: int) -> dict:
         results: dict = {"note": "" if self.has_no_cache else "chalk build has no --no-cache flag (no cache yet)"}
         samples: dict[str, list[Measure]] = {s: [] for s in CHALK_SCENARIOS}
@@ -311,6 +331,8 @@ class Chalk:
             rmtree(templates)
         if "search" in scenarios:
             self._search_edits(site, n, runs, article, samples["search"])
+        if "ci" in scenarios:
+            self._ci_builds(site, n, runs, samples["ci"])
         for s in CHALK_SCENARIOS:
             if samples[s]:
                 results[s] = summarize(samples[s])
@@ -436,37 +458,83 @@ def measure_serve_latency(site: Path, runs: int, timeout: float = 30.0, startup_
         return {"skipped": msg}
     port = _free_port()
     cmd = base + (["-s", str(site)] if "--source" in helped.stdout else []) + ["--port", str(port)]
-    server_log = tempfile.NamedTemporaryFile(prefix="chalk-serve-", suffix=".log", delete=False)
+
+    def sse(root_url: str, lines: queue.Queue[tuple[float, str]]) -> Any:
+        response = urllib.request.urlopen(root_url + "__chalk__/events", timeout=timeout + 30)
+
+        def reader() -> None:
+            try:
+                for raw in response:
+                    line = raw.decode("utf-8", "replace").rstrip("\r\n")
+                    if line.startswith("data:"):
+                        lines.put((time.perf_counter(), line))
+            except (OSError, ValueError, AttributeError):
+                pass
+
+        threading.Thread(target=reader, daemon=True).start()
+        return response
+
+    article = corpus.article_path(site, "chalk", _middle_slug(site / "content" / "posts"))
+    return _serve_latency("chalk serve", cmd, site, env, port, sse, article, runs, timeout, startup_timeout)
+
+
+def measure_hugo_serve_latency(site: Path, binary: str, runs: int, timeout: float = 30.0,
+                               startup_timeout: float = 600.0) -> dict:
+    """The same edit-to-reload latency for ``hugo server`` (its defaults: in memory, fast render).
+
+    Hugo tells the browser over its LiveReload WebSocket at ``/livereload``; a minimal
+    WebSocket client (stdlib sockets) says LiveReload's hello and times the first
+    ``"command":"reload"`` message after the write.
+    """
+    port = _free_port()
+    cmd = [binary, "server", "--source", str(site), "--port", str(port), "--bind", "127.0.0.1",
+           "--liveReloadPort", str(port)]
+
+    def websocket(root_url: str, lines: queue.Queue[tuple[float, str]]) -> Any:
+        conn = _websocket_connect("127.0.0.1", port, "/livereload", timeout + 30)
+        _websocket_send(conn, json.dumps({"command": "hello", "protocols": [
+            "http://livereload.com/protocols/official-7"]}))
+
+        def reader() -> None:
+            try:
+                for message in _websocket_messages(conn):
+                    if '"reload"' in message:
+                        lines.put((time.perf_counter(), message))
+            except (OSError, ValueError):
+                pass
+
+        threading.Thread(target=reader, daemon=True).start()
+        return conn
+
+    article = corpus.article_path(site, "hugo", _middle_slug(site / "content" / "posts"))
+    return _serve_latency("hugo server", cmd, site, None, port, websocket, article, runs, timeout, startup_timeout)
+
+
+def _serve_latency(name: str, cmd: list[str], site: Path, env: dict[str, str] | None, port: int,
+                   listen: Callable[[str, queue.Queue[tuple[float, str]]], Any], article: Path, runs: int,
+                   timeout: float, startup_timeout: float) -> dict:
+    """Start a preview server, listen for its reload messages, and time ``runs`` edits of one article."""
+    server_log = tempfile.NamedTemporaryFile(prefix="bench-serve-", suffix=".log", delete=False)
     proc = subprocess.Popen(cmd, cwd=site, env=env, stdout=server_log, stderr=subprocess.STDOUT,
                             stdin=subprocess.DEVNULL, start_new_session=True)
-    response = None
+    stream = None
     try:
         root_url = f"http://127.0.0.1:{port}/"
         deadline = time.monotonic() + startup_timeout
         while True:
             if proc.poll() is not None:
-                return {"error": f"chalk serve exited with {proc.returncode}; see {server_log.name}"}
+                return {"error": f"{name} exited with {proc.returncode}; see {server_log.name}"}
             try:
                 with urllib.request.urlopen(root_url, timeout=5) as r:
                     r.read(1)
                 break
             except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
                 if time.monotonic() > deadline:
-                    return {"error": f"chalk serve did not answer on {root_url} within {startup_timeout:.0f} s"}
+                    return {"error": f"{name} did not answer on {root_url} within {startup_timeout:.0f} s"}
                 time.sleep(0.2)
-        response = urllib.request.urlopen(root_url + "__chalk__/events", timeout=timeout + 30)
         lines: queue.Queue[tuple[float, str]] = queue.Queue()
-
-        def reader() -> None:
-            try:
-                for raw in response:
-                    lines.put((time.perf_counter(), raw.decode("utf-8", "replace").rstrip("\r\n")))
-            except (OSError, ValueError, AttributeError):
-                pass
-
-        threading.Thread(target=reader, daemon=True).start()
-        time.sleep(1.0)  # let the greeting events (if any) arrive
-        article = corpus.article_path(site, "chalk", _middle_slug(site / "content" / "posts"))
+        stream = listen(root_url, lines)
+        time.sleep(1.0)  # let the greeting messages (if any) arrive
         latencies: list[float] = []
         for k in range(runs):
             _drain(lines)
@@ -477,23 +545,72 @@ def measure_serve_latency(site: Path, runs: int, timeout: float = 30.0, startup_
             end = time.perf_counter() + timeout
             while got is None and time.perf_counter() < end:
                 try:
-                    when, line = lines.get(timeout=max(0.01, end - time.perf_counter()))
+                    when, _line = lines.get(timeout=max(0.01, end - time.perf_counter()))
                 except queue.Empty:
                     break
-                if when >= written and line.startswith("data:"):
+                if when >= written:
                     got = when - written
             if got is None:
-                return {"error": f"no SSE data: line within {timeout:.0f} s of edit {k + 1}",
+                return {"error": f"no reload message from {name} within {timeout:.0f} s of edit {k + 1}",
                         "latencies": latencies}
             latencies.append(got)
-            log(f"serve latency edit {k + 1}: {got * 1000:.0f} ms")
+            log(f"{name} latency edit {k + 1}: {got * 1000:.0f} ms")
             time.sleep(0.5)  # let the rebuild's trailing events pass
         return {"seconds": statistics.median(latencies), "latencies": latencies}
     finally:
-        if response is not None:
-            response.close()
+        if stream is not None:
+            stream.close()
         _stop(proc)
         server_log.close()
+
+
+def _websocket_connect(host: str, port: int, path: str, timeout: float) -> socket.socket:
+    """Open a WebSocket (RFC 6455) with the standard library: the HTTP upgrade, then raw frames."""
+    conn = socket.create_connection((host, port), timeout=timeout)
+    key = base64.b64encode(os.urandom(16)).decode()
+    conn.sendall((f"GET {path} HTTP/1.1\r\nHost: {host}:{port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                  f"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n").encode())
+    head = b""
+    while b"\r\n\r\n" not in head:
+        chunk = conn.recv(1)
+        if not chunk:
+            raise OSError("the WebSocket upgrade was refused")
+        head += chunk
+    if b" 101 " not in head.split(b"\r\n", 1)[0]:
+        raise OSError(f"no WebSocket upgrade: {head.splitlines()[0]!r}")
+    return conn
+
+
+def _websocket_send(conn: socket.socket, text: str) -> None:
+    data, mask = text.encode(), os.urandom(4)
+    size = len(data)
+    head = bytes([0x81]) + (bytes([0x80 | size]) if size < 126 else bytes([0x80 | 126]) + size.to_bytes(2, "big"))
+    conn.sendall(head + mask + bytes(b ^ mask[i % 4] for i, b in enumerate(data)))
+
+
+def _websocket_messages(conn: socket.socket) -> Iterator[str]:
+    """Text frames from the server (unmasked; no fragmentation in LiveReload's small messages)."""
+    def exactly(n: int) -> bytes:
+        data = b""
+        while len(data) < n:
+            chunk = conn.recv(n - len(data))
+            if not chunk:
+                raise OSError("closed")
+            data += chunk
+        return data
+
+    while True:
+        first, second = exactly(2)
+        size = second & 0x7F
+        if size == 126:
+            size = int.from_bytes(exactly(2), "big")
+        elif size == 127:
+            size = int.from_bytes(exactly(8), "big")
+        payload = exactly(size)
+        if first & 0x0F == 0x8:  # close
+            return
+        if first & 0x0F == 0x1:
+            yield payload.decode("utf-8", "replace")
 
 
 def _drain(q: queue.Queue) -> None:
@@ -596,14 +713,28 @@ def report(data: dict) -> str:
                     notes.append(f"- N={n} {tool} {s}: failed: {v['error'].strip()[-300:]}")
             if res.get("posts_written") not in (None, int(n)):
                 notes.append(f"- N={n} {tool}: wrote {res['posts_written']} post pages, expected {n}")
-    if "serve_latency" in data:
-        for n, v in data["serve_latency"].items():
-            text = v.get("skipped") or v.get("error") or f"median {v['seconds'] * 1000:.0f} ms over {len(v['latencies'])} edits"
-            notes.append(f"- serve latency N={n}: {text}")
+    served = sorted(set(data.get("serve_latency", {})) | set(data.get("hugo_serve_latency", {})), key=int)
+    if served:
+        out.append("\nPreview: save -> browser told, milliseconds (median; `chalk serve` SSE, `hugo server` "
+                   "LiveReload WebSocket):\n")
+        out.append("| N | chalk serve | hugo server | chalk/Hugo |")
+        out.append("|---:|---:|---:|---:|")
+        for n in served:
+            ms = {tool: _latency_ms(data.get(key, {}).get(n)) for tool, key in
+                  (("chalk", "serve_latency"), ("hugo", "hugo_serve_latency"))}
+            out.append(f"| {n} | {_fmt(ms['chalk'], 0)} | {_fmt(ms['hugo'], 0)} | {_ratio(ms['chalk'], ms['hugo'])} |")
+    for key, name in (("serve_latency", "chalk serve"), ("hugo_serve_latency", "hugo server")):
+        for n, v in data.get(key, {}).items():
+            if "seconds" not in v:
+                notes.append(f"- {name} latency N={n}: {v.get('skipped') or v.get('error')}")
     if notes:
         out.append("\nNotes:\n")
         out.extend(notes)
     return "\n".join(out)
+
+
+def _latency_ms(result: dict | None) -> float | None:
+    return result["seconds"] * 1000 if result and "seconds" in result else None
 
 
 def merge(files: list[Path]) -> dict:
@@ -618,8 +749,9 @@ def merge(files: list[Path]) -> dict:
                 merged["meta"].setdefault(key, value)
         for n, tools in data.get("results", {}).items():
             merged["results"].setdefault(n, {}).update(tools)
-        if "serve_latency" in data:
-            merged.setdefault("serve_latency", {}).update(data["serve_latency"])
+        for key in ("serve_latency", "hugo_serve_latency"):
+            if key in data:
+                merged.setdefault(key, {}).update(data[key])
     return merged
 
 
@@ -693,9 +825,13 @@ def main(argv: list[str] | None = None) -> int:
             if "chalk" in tools:
                 results["chalk"] = tools["chalk"].run(sites["chalk"], n, args.runs, tuple(args.scenarios),
                                                       args.stage_runs)
-                if args.serve_latency is not None and (not args.serve_latency or n in args.serve_latency):
+            if args.serve_latency is not None and (not args.serve_latency or n in args.serve_latency):
+                if "chalk" in tools:
                     data.setdefault("serve_latency", {})[str(n)] = measure_serve_latency(
                         sites["chalk"], args.runs, env=tools["chalk"].env)
+                if "hugo" in tools:
+                    data.setdefault("hugo_serve_latency", {})[str(n)] = measure_hugo_serve_latency(
+                        sites["hugo"], tools["hugo"].binary, args.runs)
             out.parent.mkdir(parents=True, exist_ok=True)
             out.write_text(json.dumps(data, indent=2) + "\n")  # after every size, so a long run keeps its data
             rmtree(root) if not args.keep else None
