@@ -17,7 +17,6 @@ from typing import Any, Iterator
 
 import markdown as pymarkdown
 from markdown.extensions.toc import slugify_unicode
-from markdown.treeprocessors import InlineProcessor
 from pygments.lexers import find_lexer_class_by_name
 from pygments.util import ClassNotFound
 
@@ -33,6 +32,7 @@ from .glossary import GlossaryExtension
 from .katex import KatexEngine, katex_macros
 from .limits import bound
 from .math import MathExtension, MathFence
+from .quick import SmartySkipExtension, freeze_inline_patterns
 from .sidenotes import SidenoteExtension
 from .text import WORDS_PER_MINUTE, count_words, reading_text, summarize, summary_before_more
 from .xref import XrefExtension
@@ -158,12 +158,12 @@ class MarkdownRenderer:
                               custom_fence(self._cells)],
         }
         own = [MathExtension(self._context, self._math), XrefExtension(self._context), CitationExtension(self._context),
-               SidenoteExtension(), CodeBlockExtension(), CellExtension(self._cells)]
+               SidenoteExtension(), CodeBlockExtension(), CellExtension(self._cells), SmartySkipExtension()]
         if glossary is not None and glossary.terms:
             own.append(GlossaryExtension(glossary, self._context))
         self._md = pymarkdown.Markdown(extensions=[*EXTENSIONS, *own], extension_configs=configs,
                                       output_format="html")
-        _freeze_inline_patterns(self._md)
+        freeze_inline_patterns(self._md)
 
     def settings_key(self) -> str:
         """What besides the text and :data:`SETTINGS` shapes this renderer's output (the glossary);
@@ -257,15 +257,3 @@ def _known_language(name: str) -> bool:
 def _toc_entry(token: dict[str, Any]) -> TocEntry:
     return TocEntry(token["id"], htmllib.unescape(token["name"]), token["level"],
                     tuple(_toc_entry(child) for child in token.get("children", [])))
-
-
-def _freeze_inline_patterns(md: pymarkdown.Markdown) -> None:
-    """Give each inline processor (Python-Markdown's and smarty's) its patterns as a tuple.
-
-    The processor indexes its pattern registry once per pattern per text node, and each
-    ``Registry[i]`` re-checks the sort order in Python: about a tenth of all Markdown time.
-    Every extension has registered its patterns by now, so the order is final.
-    """
-    for processor in md.treeprocessors:
-        if isinstance(processor, InlineProcessor):
-            processor.inlinePatterns = tuple(processor.inlinePatterns)  # type: ignore[assignment]
