@@ -20,7 +20,7 @@ from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterator, Mapping
 
 from .assets import PYGMENTS_CSS, content_hash, pygments_css, static_files
 from .cache import CACHE_DIR, quick_salt
@@ -135,6 +135,8 @@ class Builder:
         self.glossary: Glossary | None = None
         self.math_macros: dict[str, Any] = {}
         self.last_render = RenderedPages()  # what the last render did (the preview server reports it)
+        # chalk serve: the files to index in the background when the last build used the previous index
+        self.search_pending: dict[str, bytes | Path] | None = None
         self.drawer = Drawer(DrawingStore(root / CACHE_DIR / "diagrams" if options.cache else None))
         self.citations = CitationStage()  # resolves citations after Markdown; in memory only
         self.executor = Executor(root, options.execute, options.preview, options.jobs)
@@ -276,6 +278,7 @@ class Builder:
         with step("render"):
             files = {**assets.files, **self.render(loaded, assets, output)}
         self.stop_if_errors(loaded.diagnostics)
+        self.search_pending = None
         if config.search and options.search:
             with step("search"):
                 files.update(self.search_index(config, files, loaded.diagnostics))
@@ -346,11 +349,26 @@ class Builder:
 
     def search_index(self, config: Config, files: dict[str, bytes | Path],
                      diagnostics: Diagnostics) -> dict[str, bytes]:
-        """The Pagefind index; made again only when some page's HTML changed since the last one."""
+        """The Pagefind index; made again only when some page's HTML changed since the last one.
+
+        In ``chalk serve`` (``options.preview``) with an index made before, that index is used
+        as it is and :attr:`search_pending` holds the files to index: the preview server has
+        :meth:`index_now` make the new one in the background, so no save waits for Pagefind.
+        """
         pages = tuple(sorted(rel for rel in files if rel.endswith(".html")))
         last = self.state.search
         if last is not None and last.pages == pages and self.incremental and not self.last_render.fresh:
             return last.bundle
+        if last is not None and self.options.preview:
+            self.search_pending = dict(files)
+            return last.bundle
+        return self.index_now(config, files, diagnostics)
+
+    def index_now(self, config: Config, files: Mapping[str, bytes | Path],
+                  diagnostics: Diagnostics) -> dict[str, bytes]:
+        """Index these pages (unless the last index is of exactly these pages) and remember it."""
+        pages = tuple(sorted(rel for rel in files if rel.endswith(".html")))
+        last = self.state.search
         key = pages_key(files)
         if last is not None and last.key == key:  # the same pages (a stylesheet edit in chalk serve)
             return last.bundle

@@ -247,11 +247,46 @@ def test_chalk_serve_keeps_the_index_current(pagefind, site: Path):
         (site / "content/posts/attention.md").write_text(
             post("Attention is a weighted average", "2024-06-01", body="Now about xylophonic keys and queries.\n"))
         preview.rebuild()
+        assert preview.wait_for_search(120), "the background index never came"
         indexed = fragments(preview.state.snapshot.files)
         assert any("xylophonic" in f["content"] for f in indexed.values())
         # drafts are shown in the preview, but never indexed (noindex)
         assert not any("Hyperspectral" in f["content"] for f in indexed.values())
     finally:
+        server.server_close()
+
+
+def test_chalk_serve_shows_an_edit_before_pagefind_is_done(pagefind, site: Path, tmp_path: Path, monkeypatch):
+    """The page update never waits for the index: Pagefind runs in the background, and its new
+    index is swapped in when it is done (here, held back until the test lets it go)."""
+    from chalk.serve import make_server
+
+    release = tmp_path / "release"
+    release.touch()
+    held = tmp_path / "held-pagefind"
+    held.write_text(f"#!/bin/sh\nn=0\nwhile [ ! -e '{release}' ]; do sleep 0.05; n=$((n+1)); "  # at most a minute
+                    f"[ $n -gt 1200 ] && exit 3; done\nexec '{pagefind}' \"$@\"\n")
+    held.chmod(0o755)
+    monkeypatch.setattr(chalk.search, "find_pagefind", lambda: held)
+    server, preview = make_server(site, port=0, log=lambda line: None)
+    try:
+        preview.rebuild()  # the first index is made before anything is served
+        assert "pagefind/pagefind.js" in preview.state.snapshot.files
+        release.unlink()  # from now on Pagefind waits
+        (site / "content/posts/attention.md").write_text(
+            post("Attention is a weighted average", "2024-06-01", body="Now about xylophonic keys and queries.\n"))
+        change = preview.rebuild()
+        assert change is not None and "/posts/attention/" in change.pages
+        status, rel = preview.lookup("/posts/attention/")
+        assert status == 200 and b"xylophonic" in preview.state.snapshot.files[rel]  # served while Pagefind waits
+        assert not any("xylophonic" in f["content"] for f in fragments(preview.state.snapshot.files).values())
+        assert preview.lookup("/pagefind/pagefind.js")[0] == 200  # search keeps working meanwhile
+        assert not preview.wait_for_search(0.5)
+        release.touch()
+        assert preview.wait_for_search(120), "the background index never came"
+        assert any("xylophonic" in f["content"] for f in fragments(preview.state.snapshot.files).values())
+    finally:
+        preview.stop()
         server.server_close()
 
 

@@ -32,7 +32,9 @@ from ..config import load_config
 from ..errors import BuildError, ChalkError, Diagnostic, Diagnostics
 from ..builder import Builder, Loaded
 from ..options import BuildOptions
+from ..search import BUNDLE_DIR
 from .changes import Change, Snapshot, diff
+from .indexer import Indexer
 
 CHALK_PREFIX = "/__chalk__/"
 EVENTS_PATH = CHALK_PREFIX + "events"
@@ -109,6 +111,7 @@ class Preview:
         self._build_lock = threading.Lock()
         self._builder: Builder | None = None
         self._builder_base = ""
+        self._indexer: Indexer | None = None  # made on the first search index to make in the background
 
     @property
     def url(self) -> str:
@@ -178,6 +181,10 @@ class Preview:
         if target:
             message["navigate"] = target
         self.events.send(message)
+        if builder.search_pending is not None:  # served with the last index; the new one comes when Pagefind is done
+            if self._indexer is None:
+                self._indexer = Indexer(self._index_made)
+            self._indexer.request(builder, loaded.config, builder.search_pending, version)
         if failures:
             self.events.send(self.error_message())
         return change
@@ -188,6 +195,27 @@ class Preview:
         pages = sorted((page.source, page.url) for page in [*loaded.site.posts, *loaded.site.pages]
                        if page.source in sources)
         return pages[0][1] if pages else None
+
+    def _index_made(self, version: int, bundle: dict[str, bytes], diagnostics: Diagnostics) -> None:
+        """Swap a search index made in the background into the snapshot it was made for."""
+        with self._build_lock:
+            old = self.state.snapshot
+            if old is None or old.version != version:
+                return  # a newer build is served: its own index is on the way
+            if diagnostics.errors:
+                self.state.errors = [*self.state.errors, *diagnostics.errors]
+                for item in diagnostics.errors:
+                    self.log(item.format())
+                self.events.send(self.error_message())
+                return
+            files = {rel: data for rel, data in old.files.items() if not rel.startswith(BUNDLE_DIR + "/")}
+            files.update(bundle)
+            stamps, _ = diff(old, files, self.state.base_path)
+            self.state.snapshot = Snapshot(files, stamps, version)
+
+    def wait_for_search(self, timeout: float | None = None) -> bool:
+        """Wait until the search index of the last build is served (at once when there is none to make)."""
+        return self._indexer is None or self._indexer.wait_idle(timeout)
 
     def _failed(self, diagnostics: list[Diagnostic]) -> Change | None:
         """Keep serving the last good snapshot; show the errors in the terminal and the browser."""
@@ -211,6 +239,10 @@ class Preview:
             return self.error_message()
         version = self.state.snapshot.version if self.state.snapshot else 0
         return {"type": "hello", "version": version}
+
+    def stop(self) -> None:
+        if self._indexer is not None:
+            self._indexer.stop()
 
     def wait_until_idle(self) -> bool:
         return self._idle.wait(REQUEST_WAIT_SECONDS)
@@ -432,6 +464,7 @@ def run(root: Path, host: str, port: int, drafts: bool, log: Callable[[str], Non
         server.serve_forever(poll_interval=0.2)
     finally:
         watcher.stop()
+        preview.stop()
         preview.events.send(None)
         server.server_close()
 
