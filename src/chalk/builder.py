@@ -369,7 +369,8 @@ class Builder:
         """Index these pages (unless the last index is of exactly these pages) and remember it."""
         pages = tuple(sorted(rel for rel in files if rel.endswith(".html")))
         last = self.state.search
-        key = pages_key(files)
+        # the key only matters to a next build in this process (chalk serve's): "" matches no other
+        key = pages_key(files) if last is not None or self.options.preview else ""
         if last is not None and last.key == key:  # the same pages (a stylesheet edit in chalk serve)
             return last.bundle
         shards = self.root / CACHE_DIR / "search" if self.options.cache else None

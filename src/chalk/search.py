@@ -50,6 +50,7 @@ SHARDS_DIR = "shards"  # pagefind/shards/N/: the other shards' bundles
 MANIFEST = "chalk-shards.json"  # pagefind/chalk-shards.json: {"merge": ["shards/1/", ...]}, read by search.js
 SHARD_PAGES = 100  # about this many pages per shard (a shard re-indexes in about a second here)
 
+SCRATCH_PREFIX = "chalk-search-"  # Pagefind's working folders (in the cache folder when there is one)
 INSTALL_HINT = "pip install 'chalk-ssg[search]'"
 TIMEOUT_SECONDS = 300.0
 
@@ -125,9 +126,10 @@ def index_site(files: Mapping[str, bytes | Path], config: Config,
     if not pages:
         return {}
     shards = _shards(pages)
+    keys = [_shard_key(binary, shard) for shard in shards]
     bundle: dict[str, bytes] = {}
-    for number, shard in enumerate(shards):
-        made = _shard_bundle(binary, shard, cache, diagnostics)
+    for number, (shard, key) in enumerate(zip(shards, keys)):
+        made = _shard_bundle(binary, shard, key, cache, diagnostics)
         if made is None:
             return {}
         if number == 0:
@@ -136,7 +138,7 @@ def index_site(files: Mapping[str, bytes | Path], config: Config,
             bundle.update({f"{BUNDLE_DIR}/{SHARDS_DIR}/{number}/{rel}": data for rel, data in made.items()
                            if not _UI_FILE.match(rel)})
     if cache is not None:
-        _prune(cache, {_shard_key(binary, shard) for shard in shards}, 3 * len(shards))
+        _prune(cache, set(keys), 3 * len(shards))
     manifest = [f"{SHARDS_DIR}/{number}/" for number in range(1, len(shards))]
     bundle[f"{BUNDLE_DIR}/{MANIFEST}"] = json.dumps({"merge": manifest}).encode()
     return bundle
@@ -178,11 +180,10 @@ def _pagefind_version() -> str:
     return "?"
 
 
-def _shard_bundle(binary: Path, pages: list[tuple[str, bytes]], cache: Path | None,
+def _shard_bundle(binary: Path, pages: list[tuple[str, bytes]], key: str, cache: Path | None,
                   diagnostics: Diagnostics | None) -> dict[str, bytes] | None:
     """One shard's Pagefind bundle (``{path inside the bundle: bytes}``), from the cache when these
-    exact pages were indexed before, else made by Pagefind (and kept); None after a failure."""
-    key = _shard_key(binary, pages)
+    exact pages (``key``) were indexed before, else made by Pagefind (and kept); None after a failure."""
     kept = cache / key if cache is not None else None
     if kept is not None and (kept / "pagefind.js").is_file():
         try:
@@ -190,16 +191,22 @@ def _shard_bundle(binary: Path, pages: list[tuple[str, bytes]], cache: Path | No
                     for path in sorted(kept.rglob("*")) if path.is_file()}
         except OSError:
             pass  # an unreadable cache entry: index again
-    made = _run_pagefind(binary, pages, diagnostics)
-    if made is not None and kept is not None:
-        _keep(kept, made)
-    return made
+    return _run_pagefind(binary, pages, diagnostics, keep=kept)
 
 
-def _run_pagefind(binary: Path, pages: list[tuple[str, bytes]],
-                  diagnostics: Diagnostics | None) -> dict[str, bytes] | None:
+def _run_pagefind(binary: Path, pages: list[tuple[str, bytes]], diagnostics: Diagnostics | None,
+                  keep: Path | None = None) -> dict[str, bytes] | None:
+    """Pagefind's bundle for these pages; with ``keep``, its folder is also moved there (the run
+    happens beside it, in the cache, so that is one rename, never a half-written entry)."""
     command = _command(binary)
-    with tempfile.TemporaryDirectory(prefix="chalk-search-") as tmp:
+    scratch = None
+    if keep is not None:
+        try:
+            keep.parent.mkdir(parents=True, exist_ok=True)
+            scratch = keep.parent
+        except OSError:
+            keep = None  # the cache is only an optimisation
+    with tempfile.TemporaryDirectory(prefix=SCRATCH_PREFIX, dir=scratch) as tmp:
         site = Path(tmp) / "site"
         for rel, body in pages:
             target = site.joinpath(*PurePosixPath(rel).parts)
@@ -218,30 +225,28 @@ def _run_pagefind(binary: Path, pages: list[tuple[str, bytes]],
             detail = output[-1] if output else f"exit code {run.returncode}"
             _fail(diagnostics, f"search: Pagefind failed: {detail}", CONFIG_FILE)
             return None
-        return {path.relative_to(bundle).as_posix(): path.read_bytes()
+        made = {path.relative_to(bundle).as_posix(): path.read_bytes()
                 for path in sorted(bundle.rglob("*")) if path.is_file()}
+        if keep is not None:
+            _keep(bundle, keep)
+        return made
 
 
-def _keep(folder: Path, bundle: dict[str, bytes]) -> None:
-    """Store a shard's bundle in the cache (written aside, then renamed: never half there)."""
-    partial = folder.with_name(folder.name + ".partial")
+def _keep(bundle: Path, folder: Path) -> None:
+    """Move a shard's finished bundle folder into the cache, in one rename."""
     try:
-        shutil.rmtree(partial, ignore_errors=True)
-        for rel, data in bundle.items():
-            target = partial.joinpath(*PurePosixPath(rel).parts)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
         shutil.rmtree(folder, ignore_errors=True)
-        partial.rename(folder)
+        bundle.rename(folder)
     except OSError:
-        shutil.rmtree(partial, ignore_errors=True)  # the cache is only an optimisation
+        pass  # the cache is only an optimisation
 
 
 def _prune(cache: Path, keep: set[str], limit: int) -> None:
     """Forget the oldest shards this build did not use, beyond ``limit`` kept in all (the preview
     server's pages, with their own base URL, are other shards: both stay while they alternate)."""
     try:
-        unused = sorted((entry.stat().st_mtime, entry) for entry in cache.iterdir() if entry.name not in keep)
+        unused = sorted((entry.stat().st_mtime, entry) for entry in cache.iterdir()
+                        if entry.name not in keep and not entry.name.startswith(SCRATCH_PREFIX))
     except OSError:
         return
     for _, entry in unused[:max(0, len(unused) + len(keep) - limit)]:

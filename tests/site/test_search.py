@@ -304,9 +304,9 @@ def test_a_large_site_is_indexed_in_shards_and_an_edit_reindexes_one(pagefind, t
     runs: list[int] = []
     real_run = chalk.search._run_pagefind
 
-    def counted(binary, pages, diagnostics):  # type: ignore[no-untyped-def]
+    def counted(binary, pages, diagnostics, **options):  # type: ignore[no-untyped-def]
         runs.append(len(pages))
-        return real_run(binary, pages, diagnostics)
+        return real_run(binary, pages, diagnostics, **options)
 
     monkeypatch.setattr(chalk.search, "_run_pagefind", counted)
     root = sharded_site(tmp_path)
