@@ -130,7 +130,10 @@ class Comparison:
             return False
         if any(self.templates.get(name) != digest for name, digest in record.templates.items()):
             return False
-        return all(self._now(fact) == seen for fact, seen in record.reads.facts.items())
+        facts = record.reads.facts
+        for fact in set(facts).difference(self.seen):  # facts no page before this one read (C loop over facts)
+            self._now(fact)
+        return facts.items() <= self.seen.items()  # every fact as it was: compared in one C loop
 
     def _now(self, fact: Fact) -> bytes | None:
         if fact not in self.seen:
