@@ -331,7 +331,8 @@ class Builder:
         done = render_all(self.environment(config, assets), loaded.site, config.root, diagnostics,
                           search=search_enabled(config), previous=self.state.pages if self.incremental else None,
                           globals_key=assets.globals_key, output=output,
-                          digests=self.state.digests if self.incremental else None)
+                          digests=self.state.digests if self.incremental else None,
+                          jobs=1 if self.options.preview else self.options.jobs or os.cpu_count() or 1)
         if len(self.state.digests) > 64 * len(done.records) + 1024:  # bounded: let old values go now and then
             self.state.digests.clear()
         self.state.pages, self.last_render = done.records, done

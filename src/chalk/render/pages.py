@@ -21,6 +21,7 @@ from ..incremental import PageRecord, Reads, file_digest
 from ..model import Listing, Page, Site, absolute
 from ..theme import builtin_theme_dir
 from .context import SiteContext, site_context
+from .parallel import forking_possible, in_forks
 from .tracking import Comparison, Digests, TrackingEnvironment, template_hashes
 
 
@@ -119,13 +120,14 @@ class RenderedPages:
 
 def render_all(env: TrackingEnvironment, site: Site, templates_root: Path, diagnostics: Diagnostics, *,
                search: bool = False, previous: Mapping[str, PageRecord] | None = None, globals_key: str = "",
-               output: Path | None = None, digests: Digests | None = None) -> RenderedPages:
+               output: Path | None = None, digests: Digests | None = None, jobs: int = 1) -> RenderedPages:
     """Render every page of the site; each distinct template error is reported once.
 
     With ``previous`` records (``{}`` on a first build) each render is tracked; a page whose
     recorded inputs, templates and ``globals_key`` are all unchanged is reused instead of
     rendered again: its bytes from memory, or the file already in ``output`` if it is exactly
-    as last written. ``digests`` remembers fingerprints across builds.
+    as last written. ``digests`` remembers fingerprints across builds. ``jobs`` processes share
+    the pages to render when there are many (see :func:`render_pages`).
     """
     context = site_context(site, search)
     tracked = previous is not None
@@ -134,27 +136,58 @@ def render_all(env: TrackingEnvironment, site: Site, templates_root: Path, diagn
     env.digests = digests
     result = RenderedPages()
     reported: set[str] = set()
+    plan: list[tuple[Page | Listing, PageRecord | None]] = []
     for item in site.renderables:
         kept = (previous or {}).get(item.output)
         target = output / item.output if output is not None else None
         if kept is not None and compare is not None and compare.unchanged(kept) \
                 and (kept.data is not None or (kept := kept.on_disk(target)) is not None):
-            result.reused += 1
-            result.records[item.output] = kept
-            result.files[item.output] = kept.data if kept.data is not None else target  # type: ignore[assignment]
+            plan.append((item, kept))
+        else:
+            plan.append((item, None))
+    made = iter(render_pages(env, [item for item, kept in plan if kept is None], context, templates_root,
+                             compare is not None, jobs))
+    for item, kept in plan:
+        if kept is None:
+            _record(item, *next(made), compare, result, diagnostics, reported)
             continue
-        _render_one(env, item, context, templates_root, compare, result, diagnostics, reported)
+        target = output / item.output if output is not None else None
+        result.reused += 1
+        result.records[item.output] = kept
+        result.files[item.output] = kept.data if kept.data is not None else target  # type: ignore[assignment]
     return result
 
 
-def _render_one(env: TrackingEnvironment, item: Page | Listing, context: SiteContext, templates_root: Path,
-                compare: Comparison | None, result: RenderedPages, diagnostics: Diagnostics,
-                reported: set[str]) -> None:
-    env.reads = Reads() if compare is not None else None
-    try:
-        data, problem = render_item(env, item, context, templates_root)
-    finally:
-        reads, env.reads = env.reads, None
+Made = tuple[bytes | None, Diagnostic | None, Reads | None]
+PARALLEL_PAGES = 64  # fewer pages than this per process are rendered here
+
+
+def render_pages(env: TrackingEnvironment, items: list[Page | Listing], context: SiteContext, templates_root: Path,
+                 tracked: bool, jobs: int = 1) -> list[Made]:
+    """Each item's bytes (or problem) and, when ``tracked``, what its render read; on ``jobs``
+    processes when there are enough pages and forking is safe (see chalk.render.parallel)."""
+    def one(item: Page | Listing) -> Made:
+        env.reads = Reads() if tracked else None
+        try:
+            data, problem = render_item(env, item, context, templates_root)
+        finally:
+            reads, env.reads = env.reads, None
+        return data, problem, reads
+
+    jobs = min(jobs, len(items) // PARALLEL_PAGES)
+    if jobs > 1 and forking_possible():
+        for name in sorted({item.template for item in items}):  # compiled once, before the fork
+            try:
+                env.get_template(name)
+            except Exception:  # reported when a page renders with it
+                pass
+        return in_forks(one, items, jobs)
+    return [one(item) for item in items]
+
+
+def _record(item: Page | Listing, data: bytes | None, problem: Diagnostic | None, reads: Reads | None,
+            compare: Comparison | None, result: RenderedPages, diagnostics: Diagnostics,
+            reported: set[str]) -> None:
     result.rendered += 1
     result.fresh.add(item.output)
     if problem is not None:
