@@ -39,7 +39,7 @@ CACHE_DIR = ".chalk-cache"  # at the project root; safe to delete
 STATE_FILE = "state.sqlite3"
 LEGACY_FILES = ("build-state.pickle", "up-to-date.pickle")  # older chalks' caches, removed on save
 INPUTS = ("site.yaml", "content", "templates", "static", "data", "_freeze")  # data/: cells' depends files
-SCHEMA = 5
+SCHEMA = 6  # 6: long strings after the JSON (chalk.codec)
 Stamp = tuple[int, int]  # (mtime_ns, size) of a file
 
 

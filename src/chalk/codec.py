@@ -141,9 +141,14 @@ def _datetime(data: dict[str, Any]) -> datetime:
     return value
 
 
-def _hook(data: dict[str, Any]) -> Any:
+def _hook(data: dict[str, Any], long: list[str] | None = None) -> Any:
     for tag in data:  # a tagged value has its tag first
         if tag[:1] == "$":
+            if tag == "$l" and long is not None:
+                index = data["$l"]
+                if type(index) is not int or not 0 <= index < len(long):
+                    raise Unstorable("damaged row: no such long string")
+                return long[index]
             maker = _TAGS.get(tag)
             if maker is None:
                 raise Unstorable(f"unknown tag {tag}")
@@ -152,10 +157,66 @@ def _hook(data: dict[str, Any]) -> Any:
     return data
 
 
+#: Strings at least this long (a page's HTML, an article's text) are kept out of the JSON, after
+#: it: JSON-escaping and parsing tens of megabytes of HTML cost more than everything else a
+#: build reads back. A row is then ``JSON`` + per string ``SEPARATOR`` + its length + ``:`` + the
+#: string; JSON never holds a raw control character, so the first SEPARATOR ends it.
+LONG_STRING = 2048
+SEPARATOR = "\x1e"
+
+
 def dumps(value: Any) -> str:
-    return json.dumps(encode(value), ensure_ascii=False, separators=(",", ":"))
+    data = encode(value)
+    long: list[str] = []
+    if _has_long(data):
+        data = _lift(data, long)
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return text + "".join(f"{SEPARATOR}{len(item)}:{item}" for item in long) if long else text
 
 
 def loads(text: str) -> Any:
     """The value :func:`dumps` wrote; :class:`Unstorable` or ValueError for anything else."""
-    return json.loads(text, object_hook=_hook)
+    end = text.find(SEPARATOR)
+    if end < 0:
+        return json.loads(text, object_hook=_hook)
+    long = _long_strings(text, end)
+    return json.loads(text[:end], object_hook=lambda data: _hook(data, long))
+
+
+def _has_long(data: Any) -> bool:
+    """Whether any string in the encoded data is long (one quick pass before copying anything)."""
+    kind = type(data)
+    if kind is str:
+        return len(data) >= LONG_STRING
+    if kind is dict:
+        return any(_has_long(item) for item in data.values())
+    if kind is list:
+        return any(_has_long(item) for item in data)
+    return False
+
+
+def _lift(data: Any, long: list[str]) -> Any:
+    """The encoded data with each long string replaced by ``{"$l": its index in long}``."""
+    kind = type(data)
+    if kind is str and len(data) >= LONG_STRING:
+        long.append(data)
+        return {"$l": len(long) - 1}
+    if kind is dict:
+        return {key: _lift(item, long) for key, item in data.items()}
+    if kind is list:
+        return [_lift(item, long) for item in data]
+    return data
+
+
+def _long_strings(text: str, position: int) -> list[str]:
+    found = []
+    while position < len(text):
+        if text[position] != SEPARATOR:
+            raise ValueError("damaged row: no separator before a long string")
+        colon = text.index(":", position + 1)
+        size = int(text[position + 1:colon])
+        if size < 0 or colon + 1 + size > len(text):
+            raise ValueError("damaged row: a long string is cut short")
+        found.append(text[colon + 1:colon + 1 + size])
+        position = colon + 1 + size
+    return found

@@ -32,6 +32,32 @@ def test_values_round_trip_through_the_codec() -> None:
     assert zoned.tzinfo.key == "Europe/Berlin" and zoned.fold == 1 and zoned.utcoffset() == values[6].utcoffset()
 
 
+def test_long_strings_are_kept_after_the_json_and_come_back_whole() -> None:
+    from markupsafe import Markup
+
+    page = "<p>“quoted” \x1e and a record separator</p>\n" * 200  # longer than LONG_STRING
+    value = {"html": Markup(page), "body": page + "\x00end", "short": "x", "items": (page, 3)}
+    text = codec.dumps(value)
+    head = text.split(codec.SEPARATOR, 1)[0]
+    assert page not in head and len(head) < 200  # the JSON holds only references
+    back = codec.loads(text)
+    assert back == value and type(back["html"]) is Markup and type(back["items"]) is tuple
+
+
+@pytest.mark.parametrize("damage", [
+    lambda text: text[:-10],  # cut short
+    lambda text: text.replace(codec.SEPARATOR, "", 1),  # the separator gone
+    lambda text: text.replace('{"$l":1}', '{"$l":7}'),  # no such string
+    lambda text: text.replace('{"$l":1}', '{"$l":"1"}'),
+])
+def test_a_damaged_long_string_row_is_refused(damage) -> None:
+    page = "<p>text</p>" * 300
+    text = codec.dumps(("a" * 3000, page))
+    assert codec.loads(text) == ("a" * 3000, page)
+    with pytest.raises((codec.Unstorable, ValueError)):  # both mean "work to redo" to the store
+        codec.loads(damage(text))
+
+
 @pytest.mark.parametrize("row", [
     {"$c": "os:system", "f": {"command": "true"}},
     {"$c": "builtins:eval", "f": {}},
