@@ -128,6 +128,19 @@ class Store:
         except (sqlite3.Error, OSError, Unstorable, ValueError):
             self._loaded.clear()  # failing to save only costs time next build
 
+    def put(self, name: str, key: str, record: Any) -> None:
+        """Write one row as it is, without reading what it held (for a row that changes every build)."""
+        db = self._connect()
+        if db is None:
+            return
+        try:
+            with db:
+                db.execute("INSERT OR REPLACE INTO records (stage, key, value) VALUES (?, ?, ?)",
+                           (name, key, dumps(record)))
+            self._loaded.pop(name, None)
+        except (sqlite3.Error, OSError, Unstorable, ValueError, RecursionError):
+            self._loaded.clear()  # failing to save only costs time next build
+
     def _sync(self, db: sqlite3.Connection, name: str, records: Mapping[str, Any]) -> None:
         before = self.table(name)
         gone = [(name, key) for key in before if key not in records]
@@ -259,4 +272,4 @@ def record_up_to_date(store: Store, root: Path, output: Path, key: str, summary:
     outputs: dict[str, Stamp] = {}
     _stamp_tree(output, outputs)
     last = LastBuild(quick_salt(), key, str(output), input_stamps(root), outputs, summary)
-    store.save({UP_TO_DATE: {"": last}})
+    store.put(UP_TO_DATE, "", last)

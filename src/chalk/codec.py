@@ -66,9 +66,19 @@ def _encode_other(value: Any) -> Any:
     if isinstance(value, (set, frozenset)):
         return {"$fs" if isinstance(value, frozenset) else "$s": [encode(item) for item in value]}
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {"$c": _class_name(type(value)),
-                "f": {f.name: encode(getattr(value, f.name)) for f in dataclasses.fields(value)}}
+        name, fields = _stored_fields(type(value))
+        return {"$c": name, "f": {field: encode(getattr(value, field)) for field in fields}}
     raise Unstorable(f"cannot store a {type(value).__name__}")
+
+
+_FIELDS: dict[type, tuple[str, tuple[str, ...]]] = {}  # dataclass -> (its stored name, its field names)
+
+
+def _stored_fields(cls: type) -> tuple[str, tuple[str, ...]]:
+    known = _FIELDS.get(cls)
+    if known is None:
+        known = _FIELDS[cls] = (_class_name(cls), tuple(f.name for f in dataclasses.fields(cls)))
+    return known
 
 
 def _class_name(cls: type) -> str:
