@@ -145,15 +145,19 @@ class Store:
         before = self.table(name)
         gone = [(name, key) for key in before if key not in records]
         db.executemany("DELETE FROM records WHERE stage = ? AND key = ?", gone)
-        changed = []
-        for key, record in records.items():
-            known = before.get(key)
-            if known is not record and known != record:  # rewritten only when it really changed
-                try:
-                    changed.append((name, key, dumps(record)))
-                except (Unstorable, ValueError, RecursionError):
-                    gone.append((name, key))  # not storable: simply not kept
-        db.executemany("INSERT OR REPLACE INTO records (stage, key, value) VALUES (?, ?, ?)", changed)
+        unstorable: list[tuple[str, str]] = []
+
+        def changed() -> Iterator[tuple[str, str, str]]:  # one row encoded at a time, not all held at once
+            for key, record in records.items():
+                known = before.get(key)
+                if known is not record and known != record:  # rewritten only when it really changed
+                    try:
+                        yield name, key, dumps(record)
+                    except (Unstorable, ValueError, RecursionError):
+                        unstorable.append((name, key))  # not storable: simply not kept
+
+        db.executemany("INSERT OR REPLACE INTO records (stage, key, value) VALUES (?, ?, ?)", changed())
+        db.executemany("DELETE FROM records WHERE stage = ? AND key = ?", unstorable)
         self._loaded[name] = dict(records)
 
     def close(self) -> None:
