@@ -302,7 +302,9 @@ class Builder:
         loaded.images = publish_images(loaded.site, files, loaded.texts, diagnostics, self.options.jobs)
         files.update(loaded.images.files)
         hashes = asset_hashes(files, config.root, diagnostics)
-        return Assets(files, hashes, content_hash(repr((config, sorted(hashes.items()))).encode()))
+        # not where the project lies: a checkout elsewhere (a CI runner's) renders the same pages
+        where_free = dataclasses.replace(config, root=Path("."))
+        return Assets(files, hashes, content_hash(repr((where_free, sorted(hashes.items()))).encode()))
 
     def environment(self, config: Config, assets: Assets) -> TrackingEnvironment:
         """The Jinja environment; templates compile once while their files and the globals stay the same."""
@@ -395,14 +397,23 @@ class Builder:
         """Load, make every file, and only then write. On any error nothing is written."""
         loaded = self.load()
         target = output_dir(self.root, loaded.config, self.options)
-        files = self.outputs(loaded, target if str(target) == self.state.written_to else None)
+        files = self.outputs(loaded, target if _output_key(target, self.root) == self.state.written_to else None)
         loaded.diagnostics.raise_if_errors()  # even a preview never writes a page with an error box
         with loaded.timings.stage("write"):
             stats = write_site(target, files)
             if self.incremental:
                 self.state.pages = settle(self.state.pages, target)
-                self.state.written_to = str(target)
+                self.state.written_to = _output_key(target, self.root)
         return BuildResult(loaded, target, files, stats)
+
+
+def _output_key(target: Path, root: Path) -> str:
+    """The output folder as the state remembers it: relative to the project when inside it (so a
+    checkout elsewhere, with its public/ restored, still reuses the pages written there)."""
+    try:
+        return "./" + target.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return str(target)
 
 
 def _drawn_files(drawn: dict[tuple[str, str], Drawn], slots: list[DiagramSlot]) -> dict[str, bytes]:
