@@ -18,11 +18,14 @@
     return pagefind;
   }
 
-  /* A large site's index comes in shards (pagefind/chalk-shards.json lists them): search them all. */
+  /* A large site's index comes in shards (pagefind/chalk-shards.json lists them): search them all.
+     Without the list (a half-uploaded site), searching one shard would miss pages unsaid: fail instead. */
   function merge(api, bundle, base) {
     return fetch(new URL(bundle + 'chalk-shards.json', location.href).href)
-      .then(function (response) { return response.ok ? response.json() : { merge: [] }; })
-      .catch(function () { return { merge: [] }; })
+      .then(function (response) {
+        if (!response.ok) throw new Error('chalk-shards.json: HTTP ' + response.status);
+        return response.json();
+      })
       .then(function (manifest) {
         return Promise.all((manifest.merge || []).map(function (path) {
           return api.mergeIndex(bundle + path, { baseUrl: base });

@@ -164,3 +164,29 @@ def test_a_sharded_index_is_searched_whole(pagefind, browser, tmp_path: Path, mo
             assert hrefs and all(h.startswith("/blog/posts/") for h in hrefs), hrefs
         finally:
             page.context.close()
+
+
+@pytest.mark.browser
+def test_a_missing_shard_list_says_search_is_unavailable_not_fewer_results(pagefind, browser, tmp_path: Path,
+                                                                          monkeypatch):
+    import chalk.search
+
+    monkeypatch.setattr(chalk.search, "SHARD_PAGES", 2)
+    root = write_files(tmp_path / "site", {
+        f"content/posts/p{n}.md": post(f"Nebula article {n}", f"2024-04-{n + 1:02d}", body=f"The nebula {n}.\n")
+        for n in range(10)
+    }, site_yaml="title: Shards\nbase_url: https://example.org/blog/\nsearch: true\n")
+    out = tmp_path / "out"
+    out.mkdir()
+    with StaticServer(out, base_path="/blog/") as server:
+        build(root, output=out, base_url=server.url, cache=False)
+        (out / "pagefind/chalk-shards.json").unlink()  # a deployment that lost it
+        page = new_page(browser)
+        try:
+            page.goto(server.url, wait_until="load")
+            page.get_by_role("searchbox", name="Search this site").fill("nebula")
+            page.wait_for_function("document.querySelector('#site-search-status').textContent.length > 0")
+            assert page.locator("#site-search-status").inner_text() == "Search is not available right now."
+            assert page.locator(".site-search__item").count() == 0
+        finally:
+            page.context.close()
