@@ -129,7 +129,7 @@ def index_site(files: Mapping[str, bytes | Path], config: Config,
     keys = [_shard_key(binary, shard) for shard in shards]
     bundle: dict[str, bytes] = {}
     for number, (shard, key) in enumerate(zip(shards, keys)):
-        made = _shard_bundle(binary, shard, key, cache, diagnostics)
+        made = _shard_bundle(binary, shard, key, cache, diagnostics, config.line_of("search"))
         if made is None:
             return {}
         if number == 0:
@@ -181,7 +181,7 @@ def _pagefind_version() -> str:
 
 
 def _shard_bundle(binary: Path, pages: list[tuple[str, bytes]], key: str, cache: Path | None,
-                  diagnostics: Diagnostics | None) -> dict[str, bytes] | None:
+                  diagnostics: Diagnostics | None, line: int | None = None) -> dict[str, bytes] | None:
     """One shard's Pagefind bundle (``{path inside the bundle: bytes}``), from the cache when these
     exact pages (``key``) were indexed before, else made by Pagefind (and kept); None after a failure."""
     kept = cache / key if cache is not None else None
@@ -191,11 +191,11 @@ def _shard_bundle(binary: Path, pages: list[tuple[str, bytes]], key: str, cache:
                     for path in sorted(kept.rglob("*")) if path.is_file()}
         except OSError:
             pass  # an unreadable cache entry: index again
-    return _run_pagefind(binary, pages, diagnostics, keep=kept)
+    return _run_pagefind(binary, pages, diagnostics, keep=kept, line=line)
 
 
 def _run_pagefind(binary: Path, pages: list[tuple[str, bytes]], diagnostics: Diagnostics | None,
-                  keep: Path | None = None) -> dict[str, bytes] | None:
+                  keep: Path | None = None, line: int | None = None) -> dict[str, bytes] | None:
     """Pagefind's bundle for these pages; with ``keep``, its folder is also moved there (the run
     happens beside it, in the cache, so that is one rename, never a half-written entry)."""
     command = _command(binary)
@@ -217,13 +217,15 @@ def _run_pagefind(binary: Path, pages: list[tuple[str, bytes]], diagnostics: Dia
             run = subprocess.run(command, capture_output=True, text=True, encoding="utf-8", errors="replace",
                                  timeout=TIMEOUT_SECONDS, stdin=subprocess.DEVNULL)
         except (OSError, subprocess.TimeoutExpired) as exc:
-            _fail(diagnostics, f"search: could not run Pagefind ({binary}): {exc}", CONFIG_FILE)
+            _fail(diagnostics, f"search: could not run Pagefind ({binary}): {exc}", CONFIG_FILE,
+                  f"reinstall it ({INSTALL_HINT}), or set search: false", line)
             return None
         bundle = site / BUNDLE_DIR
         if run.returncode != 0 or not (bundle / "pagefind.js").is_file():
             output = (run.stderr.strip() or run.stdout.strip()).splitlines()
             detail = output[-1] if output else f"exit code {run.returncode}"
-            _fail(diagnostics, f"search: Pagefind failed: {detail}", CONFIG_FILE)
+            _fail(diagnostics, f"search: Pagefind failed: {detail}", CONFIG_FILE,
+                  "that is Pagefind's own message; set search: false to build without search", line)
             return None
         made = {path.relative_to(bundle).as_posix(): path.read_bytes()
                 for path in sorted(bundle.rglob("*")) if path.is_file()}
@@ -286,10 +288,11 @@ def _pages(files: Mapping[str, bytes | Path]) -> list[tuple[str, bytes]]:
     return pages
 
 
-def _fail(diagnostics: Diagnostics | None, message: str, path: str, hint: str = "") -> dict[str, bytes]:
+def _fail(diagnostics: Diagnostics | None, message: str, path: str, hint: str = "",
+          line: int | None = None) -> dict[str, bytes]:
     if diagnostics is None:
         raise RuntimeError(message)
-    diagnostics.add(error(message, path, hint=hint))
+    diagnostics.add(error(message, path, line, hint=hint))
     return {}
 
 

@@ -229,7 +229,9 @@ def test_a_failing_pagefind_fails_the_build_and_writes_nothing(site: Path, tmp_p
     monkeypatch.setattr(chalk.search, "find_pagefind", lambda: fake)
     with pytest.raises(BuildError) as info:
         build(site, cache=False)
-    assert [d.format() for d in info.value.errors] == ["site.yaml: search: Pagefind failed: Error: the index is on fire"]
+    assert [d.format() for d in info.value.errors] == [  # the line of search: true, and what to do
+        "site.yaml:4: search: Pagefind failed: Error: the index is on fire (that is Pagefind's own message; "
+        "set search: false to build without search)"]
     assert not (site / "public").exists()
 
 
