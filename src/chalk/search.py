@@ -38,6 +38,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+import time
 from importlib import metadata
 from pathlib import Path, PurePosixPath
 from typing import Mapping
@@ -51,6 +52,7 @@ MANIFEST = "chalk-shards.json"  # pagefind/chalk-shards.json: {"merge": ["shards
 SHARD_PAGES = 100  # about this many pages per shard (a shard re-indexes in about a second here)
 
 SCRATCH_PREFIX = "chalk-search-"  # Pagefind's working folders (in the cache folder when there is one)
+SCRATCH_STALE_SECONDS = 3600.0  # a working folder this old was left by a run that was stopped
 INSTALL_HINT = "pip install 'chalk-ssg[search]'"
 TIMEOUT_SECONDS = 300.0
 
@@ -245,16 +247,18 @@ def _keep(bundle: Path, folder: Path) -> None:
 
 def _prune(cache: Path, keep: set[str], limit: int) -> None:
     """Forget the oldest shards this build did not use, beyond ``limit`` kept in all (the preview
-    server's pages, with their own base URL, are other shards: both stay while they alternate)."""
+    server's pages, with their own base URL, are other shards: both stay while they alternate),
+    and Pagefind working folders an interrupted run left behind (another process's may be in use:
+    only those older than SCRATCH_STALE_SECONDS go)."""
     try:
-        unused = sorted((entry.stat().st_mtime, entry) for entry in cache.iterdir()
-                        if entry.name not in keep and not entry.name.startswith(SCRATCH_PREFIX))
+        entries = [(entry.stat().st_mtime, entry) for entry in cache.iterdir() if entry.name not in keep]
     except OSError:
         return
-    for _, entry in unused[:max(0, len(unused) + len(keep) - limit)]:
+    stale = time.time() - SCRATCH_STALE_SECONDS
+    unused = sorted(item for item in entries if not item[1].name.startswith(SCRATCH_PREFIX))
+    left = [entry for when, entry in entries if entry.name.startswith(SCRATCH_PREFIX) and when < stale]
+    for entry in [entry for _, entry in unused[:max(0, len(unused) + len(keep) - limit)]] + left:
         shutil.rmtree(entry, ignore_errors=True)
-
-
 
 
 

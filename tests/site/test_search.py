@@ -340,3 +340,23 @@ def test_a_small_site_has_one_bundle_and_an_empty_shard_list(pagefind, tmp_path:
     files = build(sharded_site(tmp_path, articles=3), jobs=1).files
     assert json.loads(files["pagefind/chalk-shards.json"]) == {"merge": []}
     assert not any(rel.startswith("pagefind/shards/") for rel in files)
+
+
+def test_pagefind_folders_left_by_a_stopped_run_are_cleared_but_not_those_in_use(pagefind, tmp_path: Path):
+    import os
+    import time
+
+    root = sharded_site(tmp_path, articles=3)
+    build(root, jobs=1)
+    shards = root / ".chalk-cache/search"
+    left = shards / (chalk.search.SCRATCH_PREFIX + "left-behind")
+    busy = shards / (chalk.search.SCRATCH_PREFIX + "in-use")
+    for folder in (left, busy):
+        (folder / "site").mkdir(parents=True)
+    old = time.time() - chalk.search.SCRATCH_STALE_SECONDS - 60
+    os.utime(left, (old, old))
+    (root / "content/posts/p0.md").write_text(post("Article 0", "2024-03-01", body="Now about zyx0q, edited.\n"))
+    build(root, jobs=1)  # an edit: Pagefind runs, and the cache is pruned
+    assert not left.exists() and busy.is_dir()
+    assert not [p for p in shards.iterdir() if p.name.startswith(chalk.search.SCRATCH_PREFIX)
+                and p not in (busy,)], "this run's own working folder stays behind"
