@@ -26,6 +26,7 @@ from support.run import run_chalk
 from support.serving import EventStream, http_request, strip_reload_script
 from support.sites import all_files, page, post, REPO, write_files
 
+import chalk.serve.preview
 import chalk.serve.server
 from chalk.cli import main as cli_main
 from chalk.builder import Builder
@@ -413,7 +414,7 @@ def test_request_during_rebuild_waits_for_the_new_content(blog_site: Path, slow_
 
 
 def test_request_wait_during_a_rebuild_is_bounded(blog_site: Path, slow_render, monkeypatch):
-    monkeypatch.setattr(chalk.serve.server, "REQUEST_WAIT_SECONDS", 0.3)
+    monkeypatch.setattr(chalk.serve.preview, "REQUEST_WAIT_SECONDS", 0.3)
     with InProcessServer(blog_site) as served:
         slow_render.armed = True
         started, gate = slow_render.started, slow_render.gate

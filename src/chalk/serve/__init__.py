@@ -1,6 +1,7 @@
 """``chalk serve``: the live-reload preview server.
 
-:mod:`~chalk.serve.server` builds the site in memory and answers HTTP on loopback,
+:mod:`~chalk.serve.preview` builds the site in memory and swaps in each complete rebuild,
+:mod:`~chalk.serve.server` answers HTTP on loopback from it (and streams its changes),
 :mod:`~chalk.serve.changes` tells which pages, stylesheets and assets a rebuild changed,
 :mod:`~chalk.serve.watch` turns file events into one rebuild per burst,
 :mod:`~chalk.serve.indexer` makes the search index in the background, and

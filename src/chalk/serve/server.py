@@ -1,8 +1,8 @@
-"""The preview server: builds in memory, serves it on loopback, and pushes changes to the browser.
+"""The preview server: serves the in-memory site on loopback and pushes changes to the browser.
 
-- The site is built into memory (never into public/), with base_url set to the
-  server's own address and drafts shown; a rebuild swaps in a complete new
-  snapshot, so a request never sees a half-built site (it waits for the swap).
+- The site is built into memory (never into public/) by :class:`~chalk.serve.preview.Preview`,
+  with base_url set to the server's own address and drafts shown; a rebuild swaps in a complete
+  new snapshot, so a request never sees a half-built site (it waits for the swap).
 - Requests are answered only from that snapshot: a path that is not one of its
   files is a 404, so nothing outside the build can be served.
 - The browser learns of changes through Server-Sent Events at ``/__chalk__/events``;
@@ -14,32 +14,24 @@
 from __future__ import annotations
 
 import json
-import socket
-import sys
 import mimetypes
 import queue
+import socket
+import sys
 import threading
-import time
-from dataclasses import dataclass, field
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib import resources
 from pathlib import Path
 from typing import Any, Callable
-from urllib.parse import unquote, urlsplit
+from urllib.parse import urlsplit
 
-from ..config import load_config
-from ..errors import BuildError, ChalkError, Diagnostic, Diagnostics
-from ..builder import Builder, Loaded
-from ..options import BuildOptions
-from ..search import BUNDLE_DIR
-from .changes import Change, Snapshot, diff
-from .indexer import Indexer
+from ..errors import ChalkError
+from .preview import Preview
 
 CHALK_PREFIX = "/__chalk__/"
 EVENTS_PATH = CHALK_PREFIX + "events"
 SCRIPT_PATH = CHALK_PREFIX + "reload.js"
-REQUEST_WAIT_SECONDS = 10.0
 KEEPALIVE_SECONDS = 15.0
 SOCKET_TIMEOUT_SECONDS = 20.0  # an idle or slow client is dropped (longer than KEEPALIVE_SECONDS for SSE)
 MAX_CONNECTIONS = 64  # at once; more are answered 503 and closed (each one holds a thread)
@@ -61,216 +53,6 @@ def inject_script(html: bytes) -> bytes:
 
 def reload_script() -> bytes:
     return resources.files("chalk.serve").joinpath("reload.js").read_bytes()
-
-
-class Broadcaster:
-    """Fan-out of server-sent events to every connected browser."""
-
-    def __init__(self) -> None:
-        self._clients: list[queue.Queue[dict[str, Any] | None]] = []
-        self._lock = threading.Lock()
-
-    def subscribe(self) -> queue.Queue[dict[str, Any] | None]:
-        client: queue.Queue[dict[str, Any] | None] = queue.Queue()
-        with self._lock:
-            self._clients.append(client)
-        return client
-
-    def unsubscribe(self, client: queue.Queue[dict[str, Any] | None]) -> None:
-        with self._lock:
-            if client in self._clients:
-                self._clients.remove(client)
-
-    def send(self, message: dict[str, Any] | None) -> None:
-        with self._lock:
-            for client in self._clients:
-                client.put(message)
-
-
-@dataclass
-class PreviewState:
-    """What the server currently serves: the last good snapshot and the current errors."""
-
-    snapshot: Snapshot | None = None
-    errors: list[Diagnostic] = field(default_factory=list)
-    base_path: str = "/"
-    cell_errors: bool = False  # the errors are of executed cells, shown on the served pages themselves
-
-
-class Preview:
-    """Owns the builder, the current snapshot and the event channel; used by the HTTP handler."""
-
-    def __init__(self, root: Path, host: str, port: int, drafts: bool = True,
-                 log: Callable[[str], None] = print, navigate: bool = False):
-        self.root, self.host, self.port, self.drafts, self.log = root, host, port, drafts, log
-        self.navigate = navigate  # tell browsers to open the page whose source was saved
-        self.state = PreviewState()
-        self.events = Broadcaster()
-        self._idle = threading.Event()
-        self._idle.set()
-        self._build_lock = threading.Lock()
-        self._builder: Builder | None = None
-        self._builder_base = ""
-        self._indexer: Indexer | None = None  # made on the first search index to make in the background
-
-    @property
-    def url(self) -> str:
-        return f"http://{self.host}:{self.port}{self.state.base_path}"
-
-    def _builder_for_current_config(self) -> tuple[Builder, str]:
-        """The builder for site.yaml's base path, and that path.
-
-        The served base path changes only with a good build (in ``_rebuild``): while site.yaml
-        is broken, or a build with a new base_url fails, the last good site stays where it was.
-        """
-        found = load_config(self.root, Diagnostics())
-        if found is None and self._builder is not None:  # the build reports site.yaml's problems
-            return self._builder, urlsplit(self._builder_base).path
-        base_path = found.base_path if found else "/"
-        base_url = f"http://{self.host}:{self.port}{base_path}"
-        if self._builder is None or base_url != self._builder_base:
-            options = BuildOptions(drafts=self.drafts, base_url=base_url, preview=True)
-            self._builder, self._builder_base = Builder(self.root, options, incremental=True), base_url
-        if self.state.snapshot is None:  # nothing served yet: at least print the right address
-            self.state.base_path = base_path
-        return self._builder, base_path
-
-    def rebuild(self, changed: set[Path] | None = None) -> Change | None:
-        """Build, swap in the result, and tell the browsers. Never raises on a build error.
-
-        Requests wait (bounded) while this runs, so none sees the old site after a save.
-        """
-        with self._build_lock:
-            self._idle.clear()
-            try:
-                return self._rebuild(changed or set())
-            finally:
-                self._idle.set()
-
-    def _rebuild(self, changed: set[Path]) -> Change | None:
-        start = time.perf_counter()
-        try:
-            builder, base_path = self._builder_for_current_config()
-            loaded = builder.load()
-            files = builder.outputs(loaded)
-        except BuildError as exc:
-            return self._failed(exc.diagnostics)
-        except Exception as exc:  # the server must survive anything a build throws
-            return self._failed([Diagnostic(f"internal error: {type(exc).__name__}: {exc}")])
-        old = self.state.snapshot
-        stamps, change = diff(old, files, base_path)
-        version = (old.version + 1) if old else 1
-        # errors left are recoverable ones (formulas shown in error boxes) and failing cells (their pages show
-        # the error under the cell): served, and listed in the overlay
-        failures = list(builder.executor.failures)
-        self.state.snapshot, self.state.errors = Snapshot(files, stamps, version), [*loaded.diagnostics.errors, *failures]
-        self.state.cell_errors = bool(failures)
-        self.state.base_path = base_path
-        for warning in loaded.diagnostics.warnings:
-            self.log(warning.format())
-        for item in self.state.errors:
-            self.log(item.format())
-        millis = (time.perf_counter() - start) * 1000
-        done = builder.last_render
-        detail = f", {done.rendered} rendered, {done.reused} reused"
-        self.log(f"Rebuilt in {millis:.0f} ms: {len(change.pages)} pages changed{detail}")
-        message: dict[str, Any] = {"type": "change", "version": version, "pages": change.pages,
-                                   "css": change.css, "assets": change.assets,
-                                   "errors": [d.format() for d in self.state.errors]}
-        target = self._navigation_target(loaded, changed) if self.navigate else None
-        if target:
-            message["navigate"] = target
-        self.events.send(message)
-        if builder.search_pending is not None:  # served with the last index; the new one comes when Pagefind is done
-            if self._indexer is None:
-                self._indexer = Indexer(self._index_made)
-            self._indexer.request(builder, loaded.config, builder.search_pending, version)
-        if failures:
-            self.events.send(self.error_message())
-        return change
-
-    def _navigation_target(self, loaded: Loaded, changed: set[Path]) -> str | None:
-        """The URL of the page whose source was saved (the first, by path), for ``serve --navigate``."""
-        sources = {path.relative_to(self.root).as_posix() for path in changed if path.is_relative_to(self.root)}
-        pages = sorted((page.source, page.url) for page in [*loaded.site.posts, *loaded.site.pages]
-                       if page.source in sources)
-        return pages[0][1] if pages else None
-
-    def _index_made(self, version: int, bundle: dict[str, bytes], diagnostics: Diagnostics) -> None:
-        """Swap a search index made in the background into the snapshot it was made for."""
-        with self._build_lock:
-            old = self.state.snapshot
-            if old is None or old.version != version:
-                return  # a newer build is served: its own index is on the way
-            if diagnostics.errors:
-                self.state.errors = [*self.state.errors, *diagnostics.errors]
-                for item in diagnostics.errors:
-                    self.log(item.format())
-                self.events.send(self.error_message())
-                return
-            files = {rel: data for rel, data in old.files.items() if not rel.startswith(BUNDLE_DIR + "/")}
-            files.update(bundle)
-            stamps, _ = diff(old, files, self.state.base_path)
-            self.state.snapshot = Snapshot(files, stamps, version)
-
-    def wait_for_search(self, timeout: float | None = None) -> bool:
-        """Wait until the search index of the last build is served (at once when there is none to make)."""
-        return self._indexer is None or self._indexer.wait_idle(timeout)
-
-    def _failed(self, diagnostics: list[Diagnostic]) -> Change | None:
-        """Keep serving the last good snapshot; show the errors in the terminal and the browser."""
-        self.state.errors = [d for d in diagnostics if d.is_error] or list(diagnostics)
-        self.state.cell_errors = False
-        for item in diagnostics:
-            self.log(item.format())
-        self.log(f"Build failed: {len(self.state.errors)} errors; still serving the last good site.")
-        self.events.send(self.error_message())
-        return None
-
-    def error_message(self) -> dict[str, Any]:
-        shown = bool(self.state.errors) and all(d.recoverable for d in self.state.errors)
-        message: dict[str, Any] = {"type": "error", "errors": [d.format() for d in self.state.errors], "shown": shown}
-        if self.state.cell_errors:
-            message["title"] = "A cell raised an error — the page shows it under the cell."
-        return message
-
-    def hello_message(self) -> dict[str, Any]:
-        if self.state.errors:
-            return self.error_message()
-        version = self.state.snapshot.version if self.state.snapshot else 0
-        return {"type": "hello", "version": version}
-
-    def stop(self) -> None:
-        if self._indexer is not None:
-            self._indexer.stop()
-
-    def wait_until_idle(self) -> bool:
-        return self._idle.wait(REQUEST_WAIT_SECONDS)
-
-    def lookup(self, raw_path: str, snapshot: Snapshot | None = None) -> tuple[int, str | bytes | Path | None]:
-        """Map a request path to (status, payload): 200 file, 301 location, 404 None.
-
-        ``snapshot`` (default: the current one) is the one the caller will serve from.
-        """
-        path = urlsplit(raw_path).path
-        decoded = unquote(path)
-        if "\\" in decoded or "\0" in decoded:
-            return HTTPStatus.NOT_FOUND, None
-        base = self.state.base_path
-        if not decoded.startswith(base):
-            return (HTTPStatus.MOVED_PERMANENTLY, base) if decoded in ("", "/") else (HTTPStatus.NOT_FOUND, None)
-        rest = decoded[len(base):]
-        if any(part in (".", "..") for part in rest.split("/")):
-            return HTTPStatus.NOT_FOUND, None
-        snapshot = snapshot or self.state.snapshot
-        if snapshot is None:
-            return HTTPStatus.NOT_FOUND, None
-        rel = rest + "index.html" if rest == "" or rest.endswith("/") else rest
-        if rel in snapshot.files:
-            return HTTPStatus.OK, rel
-        if rel + "/index.html" in snapshot.files:
-            return HTTPStatus.MOVED_PERMANENTLY, path + "/"
-        return HTTPStatus.NOT_FOUND, None
 
 
 class Handler(BaseHTTPRequestHandler):
