@@ -69,6 +69,9 @@ import json, sys, time
 from pathlib import Path
 import dataclasses
 from chalk.pipeline import BuildOptions, build
+import gc
+import chalk.cli
+gc.set_threshold(*getattr(chalk.cli, "GC_THRESHOLDS", gc.get_threshold()))  # as `chalk build` runs
 names = {f.name for f in dataclasses.fields(BuildOptions)}
 options = BuildOptions(**{k: v for k, v in {"cache": False, "no_cache": True}.items() if k in names})
 start = time.perf_counter()
@@ -89,18 +92,22 @@ class Measure:
     returncode: int
     stderr_tail: str = ""
     tree_rss_mib: float = 0.0  # peak of the summed RSS of the whole process tree, sampled
+    tree_pss_mib: float = 0.0  # peak of the summed PSS (shared pages split between their processes)
 
 
 class TreeRss:
     """Samples the summed RSS of a process and all its descendants every ``interval`` seconds.
 
     wait4's ru_maxrss is the largest *single* process; a tool with worker processes
-    needs the sum. Shared pages are counted once per process (RSS, not PSS), so the
-    sum is an upper bound for multi-process tools and exact for single-process ones.
+    needs the sum. Shared pages are counted once per process in RSS, so that sum is an
+    upper bound for multi-process tools (forked workers share most of their parent's
+    pages) and exact for single-process ones. The PSS sum (``/proc/PID/smaps_rollup``,
+    each shared page split between the processes sharing it) is what the tree really
+    holds; it is sampled too (``peak_pss``), where the kernel offers it.
     """
 
     def __init__(self, pid: int, interval: float = 0.1):
-        self.pid, self.interval, self.peak = pid, interval, 0
+        self.pid, self.interval, self.peak, self.peak_pss = pid, interval, 0, 0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, daemon=True)
         self._page = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
@@ -115,11 +122,13 @@ class TreeRss:
 
     def _loop(self) -> None:
         while not self._stop.is_set():
-            self.peak = max(self.peak, self.sample())
+            rss, pss = self.sample()
+            self.peak, self.peak_pss = max(self.peak, rss), max(self.peak_pss, pss)
             self._stop.wait(self.interval)
 
-    def sample(self) -> int:
-        total, todo, seen = 0, [self.pid], set()
+    def sample(self) -> tuple[int, int]:
+        """(summed RSS, summed PSS) in bytes of the process and its descendants now."""
+        total, pss, todo, seen = 0, 0, [self.pid], set()
         while todo:
             pid = todo.pop()
             if pid in seen:
@@ -128,12 +137,25 @@ class TreeRss:
             try:
                 with open(f"/proc/{pid}/statm", "rb") as f:
                     total += int(f.read().split()[1]) * self._page
+                pss += _pss(pid)
                 for task in os.listdir(f"/proc/{pid}/task"):
                     with open(f"/proc/{pid}/task/{task}/children", "rb") as f:
                         todo.extend(int(c) for c in f.read().split())
             except (OSError, ValueError, IndexError):
                 continue
-        return total
+        return total, pss
+
+
+def _pss(pid: int) -> int:
+    """A process's proportional set size in bytes (0 where the kernel has no smaps_rollup)."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", "rb") as f:
+            for line in f:
+                if line.startswith(b"Pss:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0
 
 
 def run_measured(cmd: list[str], cwd: Path | None = None, env: dict[str, str] | None = None,
@@ -156,7 +178,7 @@ def run_measured(cmd: list[str], cwd: Path | None = None, env: dict[str, str] | 
         tail = err.read()[-2000:].decode("utf-8", "replace")
     rss = usage.ru_maxrss / 1024
     return Measure(seconds, usage.ru_utime + usage.ru_stime, rss, proc.returncode, tail,
-                   max(tree.peak / MIB, rss))
+                   max(tree.peak / MIB, rss), tree.peak_pss / MIB)
 
 
 def _kill_group(pid: int) -> None:
@@ -175,9 +197,10 @@ def summarize(measures: list[Measure]) -> dict:
         "cpu_seconds": statistics.median(m.cpu_seconds for m in ok),
         "max_rss_mib": statistics.median(m.max_rss_mib for m in ok),
         "tree_rss_mib": statistics.median(m.tree_rss_mib for m in ok),
+        "tree_pss_mib": statistics.median(m.tree_pss_mib for m in ok),
         "runs": [{"seconds": round(m.seconds, 4), "cpu_seconds": round(m.cpu_seconds, 4),
                   "max_rss_mib": round(m.max_rss_mib, 1), "tree_rss_mib": round(m.tree_rss_mib, 1),
-                  "returncode": m.returncode} for m in measures],
+                  "tree_pss_mib": round(m.tree_pss_mib, 1), "returncode": m.returncode} for m in measures],
     }
 
 
@@ -676,16 +699,19 @@ def report(data: dict) -> str:
         per = None if row["chalk"] is None else row["chalk"] / int(n) * 1000
         out.append(f"| {n} | {cell['chalk']} | {cell['hugo']} | {cell['pelican']} | "
                    f"{_ratio(row['chalk'], row['hugo'])} | {_ratio(row['chalk'], row['pelican'])} | {_fmt(per, 0)} |")
-    out.append("\nPeak memory of the cold build in MiB: RSS summed over the process tree, sampled every 0.1 s "
-               "(largest single process, from wait4, in brackets):\n")
+    out.append("\nPeak memory of the cold build in MiB: PSS summed over the process tree (each shared page split "
+               "between the processes sharing it), sampled every 0.1 s; in brackets the RSS sum (shared pages "
+               "counted in every process) and the largest single process (wait4):\n")
     out.append("| N | chalk | Hugo | Pelican | chalk/Hugo | chalk/Pelican |")
     out.append("|---:|---:|---:|---:|---:|---:|")
     for n in sizes:
+        pss = {t: _get(data, n, t, "cold", "tree_pss_mib") for t in TOOLS}
         row = {t: _get(data, n, t, "cold", "tree_rss_mib") for t in TOOLS}
         one = {t: _get(data, n, t, "cold", "max_rss_mib") for t in TOOLS}
-        cell = {t: "–" if row[t] is None else f"{row[t]:.0f} ({one[t]:.0f})" for t in TOOLS}
+        cell = {t: "–" if row[t] is None else f"{_fmt(pss[t], 0)} ({row[t]:.0f}, {one[t]:.0f})" for t in TOOLS}
+        main = {t: pss[t] or row[t] for t in TOOLS}
         out.append(f"| {n} | {cell['chalk']} | {cell['hugo']} | {cell['pelican']} | "
-                   f"{_ratio(row['chalk'], row['hugo'])} | {_ratio(row['chalk'], row['pelican'])} |")
+                   f"{_ratio(main['chalk'], main['hugo'])} | {_ratio(main['chalk'], main['pelican'])} |")
     out.append("\nchalk rebuilds, wall seconds (peak tree RSS MiB):\n")
     out.append("| N | " + " | ".join(SCENARIO_LABELS[s] for s in CHALK_SCENARIOS) + " |")
     out.append("|---:|" + "---:|" * len(CHALK_SCENARIOS))
