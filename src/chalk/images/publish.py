@@ -64,7 +64,7 @@ def publish_images(site: Site, files: dict[str, bytes | Path], texts: Mapping[st
     available = {rel: f for rel, f in files.items() if isinstance(f, Path)} | work.files
     uses = _uses(pages, available, texts, config, diagnostics)
     lookups: dict[str, Responsive | Plain] = {}
-    if config.images.enabled and _pillow(config, bool(uses) or bool(pages), diagnostics):
+    if config.images.enabled and _pillow_work(config, pages, uses) and _pillow(config, True, diagnostics):
         from .pillow_step import make_all  # Pillow is imported only when it is there
 
         made = make_all(config, pages, uses, available, jobs or os.cpu_count() or 1, diagnostics)
@@ -78,6 +78,13 @@ def publish_images(site: Site, files: dict[str, bytes | Path], texts: Mapping[st
     _rewrite(pages, uses, lookups, config)
     _budget(uses, lookups, {**available, **work.files}, config, diagnostics)
     return work
+
+
+def _pillow_work(config: Config, pages: list[Page], uses: list[Use]) -> bool:
+    """Whether there is anything for Pillow to make: variants of raster images, a page's own
+    social image, or cards (without any, Pillow is not even imported)."""
+    return config.images.cards or any(page.image for page in pages) \
+        or any(use.file.suffix.lower() in RASTER_SUFFIXES for use in uses)
 
 
 def _pillow(config: Config, needed: bool, diagnostics: Diagnostics) -> bool:
