@@ -34,7 +34,7 @@ def _common_build_flags(parser: argparse.ArgumentParser) -> None:
     _source_flag(parser)
     parser.add_argument("-D", "--drafts", action="store_true", help="include posts marked draft: true")
     parser.add_argument("-j", "--jobs", type=int, metavar="N",
-                        help="worker processes for rendering Markdown (default: one per CPU core; 1: no workers)")
+                        help="worker processes for Markdown, cells and pages (default: one per CPU core; 1: no workers)")
     parser.add_argument("--no-cache", action="store_true",
                         help="ignore and do not update the render cache in .chalk-cache/")
     parser.add_argument("--no-execute", action="store_true",
