@@ -80,3 +80,17 @@ def test_inline_processors_hold_their_patterns_in_priority_order(renderers):
     for processor in processors:
         assert isinstance(processor.inlinePatterns, tuple) and processor.inlinePatterns
     assert processors[0].inlinePatterns == tuple(md.inlinePatterns)  # Registry iterates by priority
+
+
+def test_the_skip_runs_right_before_smarty(renderers):
+    """If Python-Markdown ever moved smarty, the skip would stop working (or run after it): this says so."""
+    order = [item.name for item in sorted(renderers[0]._md.treeprocessors._priority, key=lambda i: -i.priority)]
+    assert order[order.index("chalk-smarty-skip") + 1] == "smarty", order
+
+
+def test_angled_quotes_are_left_to_smarty_should_they_be_turned_on():
+    import xml.etree.ElementTree as etree
+
+    root = etree.fromstring("<p>a &lt;&lt;quote&gt;&gt; here</p>")
+    quick._SmartySkip(None).run(root)
+    assert not isinstance(root.text, AtomicString)

@@ -64,7 +64,7 @@ def publish_images(site: Site, files: dict[str, bytes | Path], texts: Mapping[st
     available = {rel: f for rel, f in files.items() if isinstance(f, Path)} | work.files
     uses = _uses(pages, available, texts, config, diagnostics)
     lookups: dict[str, Responsive | Plain] = {}
-    if config.images.enabled and _pillow_work(config, pages, uses) and _pillow(config, True, diagnostics):
+    if config.images.enabled and _pillow_work(config, pages, uses) and _pillow(config, diagnostics):
         from .pillow_step import make_all  # Pillow is imported only when it is there
 
         made = make_all(config, pages, uses, available, jobs or os.cpu_count() or 1, diagnostics)
@@ -87,7 +87,9 @@ def _pillow_work(config: Config, pages: list[Page], uses: list[Use]) -> bool:
         or any(use.file.suffix.lower() in RASTER_SUFFIXES for use in uses)
 
 
-def _pillow(config: Config, needed: bool, diagnostics: Diagnostics) -> bool:
+def _pillow(config: Config, diagnostics: Diagnostics) -> bool:
+    """Whether Pillow is installed; if not, an error (images: configured) or a warning that the
+    images are published as they are."""
     try:
         import PIL  # noqa: F401
     except ImportError:
@@ -97,7 +99,7 @@ def _pillow(config: Config, needed: bool, diagnostics: Diagnostics) -> bool:
     if config.images.configured:
         diagnostics.add(error("images: resizing images and drawing social cards needs Pillow, which is not "
                               "installed", "site.yaml", hint=f"{INSTALL}, or set images: false"))
-    elif needed:
+    else:
         diagnostics.add(warning("images are published as they are, without AVIF/WebP variants or social "
                                 "cards: Pillow is not installed", "site.yaml",
                                 hint=f"{INSTALL}, or set images: false to say so"))

@@ -7,9 +7,9 @@ Two costs of its inline pass are bookkeeping, not work:
   time): :func:`freeze_inline_patterns` hands each processor its patterns as a tuple, once
   every extension has registered its own, so the order is final;
 - smarty runs a second inline pass of 15–18 patterns over every text node, yet each of its
-  patterns needs a ``'``, a ``"``, ``--`` or ``...`` in the text (the angled quotes, which
-  need ``<<`` or ``>>``, are off). :class:`SmartySkipExtension` marks the text nodes with
-  none of them atomic just before smarty runs, so smarty passes them by, as it passes code.
+  patterns needs a ``'``, a ``"``, ``--``, ``...``, or (for angled quotes) ``<<`` or ``>>``
+  in the text. :class:`SmartySkipExtension` marks the text nodes with none of them atomic
+  just before smarty runs, so smarty passes them by, as it passes code.
 """
 
 from __future__ import annotations
@@ -22,8 +22,8 @@ from markdown.extensions import Extension
 from markdown.treeprocessors import InlineProcessor, Treeprocessor
 from markdown.util import AtomicString
 
-#: What one of smarty's patterns needs in a text to change it (smart_angled_quotes is off).
-_SMARTY_NEEDS = re.compile(r"""['"]|--|\.\.\.""")
+#: What one of smarty's patterns needs in a text to change it (angled quotes too, should they be on).
+_SMARTY_NEEDS = re.compile(r"""['"]|--|\.\.\.|<<|>>""")
 SMARTY_PRIORITY = 6  # where smarty registers its inline pass among the treeprocessors
 
 

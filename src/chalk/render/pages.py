@@ -136,25 +136,25 @@ def render_all(env: TrackingEnvironment, site: Site, templates_root: Path, diagn
     env.digests = digests
     result = RenderedPages()
     reported: set[str] = set()
-    plan: list[tuple[Page | Listing, PageRecord | None]] = []
+    plan: list[tuple[Page | Listing, bytes | Path | None, PageRecord | None]] = []  # (item, reused as, record)
     for item in site.renderables:
         kept = (previous or {}).get(item.output)
         target = output / item.output if output is not None else None
         if kept is not None and compare is not None and compare.unchanged(kept) \
                 and (kept.data is not None or (kept := kept.on_disk(target)) is not None):
-            plan.append((item, kept))
+            plan.append((item, kept.data if kept.data is not None else target, kept))
         else:
-            plan.append((item, None))
-    made = iter(render_pages(env, [item for item, kept in plan if kept is None], context, templates_root,
+            plan.append((item, None, None))
+    made = iter(render_pages(env, [item for item, _, kept in plan if kept is None], context, templates_root,
                              compare is not None, jobs))
-    for item, kept in plan:
+    for item, reused, kept in plan:
         if kept is None:
             _record(item, *next(made), compare, result, diagnostics, reported)
             continue
-        target = output / item.output if output is not None else None
         result.reused += 1
         result.records[item.output] = kept
-        result.files[item.output] = kept.data if kept.data is not None else target  # type: ignore[assignment]
+        assert reused is not None  # the record's bytes, or the file as it was written
+        result.files[item.output] = reused
     return result
 
 

@@ -43,9 +43,9 @@ class Indexer:
         self._thread.start()
 
     def request(self, builder: Builder, config: Config, files: Files, version: int) -> None:
-        """Index these files next (dropping any request not yet started)."""
+        """Index these files next (dropping any request not yet started); ``files`` must not change after."""
         with self._changed:
-            self._wanted = _Request(builder, config, dict(files), version)
+            self._wanted = _Request(builder, config, files, version)
             self._changed.notify_all()
 
     def wait_idle(self, timeout: float | None = None) -> bool:
