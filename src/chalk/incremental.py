@@ -159,7 +159,7 @@ class State:
     written_to: str = ""  # the output folder the page records' files were written to
     search: SearchRecord | None = None
     environment: EnvironmentRecord | None = None
-    digests: dict[int, tuple[Any, bytes]] = field(default_factory=dict)  # memory only: see render.fact_fingerprint
+    digests: dict[object, tuple[Any, bytes]] = field(default_factory=dict)  # memory only: see render.fact_fingerprint
 
 
 PERSISTED = ("sources", "markdown", "pages", "checks")

@@ -176,7 +176,7 @@ def _fill(rendered: "Rendered", texts: dict[int, str], references: tuple[Referen
         cites = htmllib.escape(" ".join(item.key for item in group.items))
         return f'<span class="citation" id="cite-{index + 1}" data-cites="{cites}">{texts[id(group)]}</span>'
 
-    return dataclasses.replace(rendered, html=PLACEHOLDER.sub(replace, rendered.html), references=tuple(references))
+    return rendered.with_html(PLACEHOLDER.sub(replace, rendered.html), references=tuple(references))
 
 
 def _references(groups: tuple[CitationGroup, ...], formatted: Formatted) -> tuple[Reference, ...]:

@@ -188,6 +188,13 @@ EDITS = {
     "delete an article": lambda s: (s / "content/posts/post-7.md").unlink(),
     "rename an article": lambda s: (s / "content/posts/post-8.md").rename(s / "content/posts/renamed.md"),
     "add an article": lambda s: (s / "content/posts/new.md").write_text(article(42, "Brand new."), "utf-8"),
+    "add an image to an article": lambda s: (s / "static/img").mkdir(parents=True) or (
+        s / "static/img/dot.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" width="8" height="8"></svg>', "utf-8") or (
+        s / "content/posts/post-6.md").write_text(
+        article(6, '![A dot](/img/dot.svg)\n\n<IMG SRC="/img/dot.svg" ALT="The dot again">'), "utf-8"),
+    "link a page to an article": lambda s: (s / "content/about.md").write_text(
+        "---\ntitle: About\n---\nAbout this site, and [the first article](posts/post-0.md).\n", "utf-8"),
     "retag an article": lambda s: (s / "content/posts/post-9.md").write_text(
         article(9).replace('tags: ["t0"]', 'tags: ["fresh"]'), "utf-8"),
 }

@@ -258,3 +258,13 @@ def test_a_diagram_slots_png_drawing_gets_variants(make_site):
     assert (img.get("width"), img.get("height")) == ("1000", "500")
     assert [s.get("type") for s in find_all(figure, "source")] == ["image/avif", "image/webp"]
     assert decoded(out / "diagrams/flow-720w.webp").size == (720, 360)
+
+
+def test_a_raw_html_image_in_capitals_still_gets_its_size(make_site):
+    svg = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 40 20"><rect width="40" height="20"/></svg>'
+    root = make_site({"content/posts/r/index.md": post("R", body='Prose.\n\n<IMG SRC="a.svg" ALT="Raw">\n'),
+                      "content/posts/plain.md": post("Plain", body="No images here at all.\n"),
+                      "content/posts/r/a.svg": svg})
+    out = build(root).output
+    images = find_all(parse_html(out / "posts/r/index.html"), "img")
+    assert [(i.get("src"), i.get("width"), i.get("height")) for i in images] == [("a.svg", "40", "20")]

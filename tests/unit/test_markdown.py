@@ -232,3 +232,18 @@ def test_raw_html_passes_through(renderer):
     # Markdown allows raw HTML: authors are trusted; only front matter is escaped by templates
     root = html_root(render(renderer, "<kbd>Ctrl</kbd> + C\n"))
     assert find_all(root, "kbd")
+
+
+@pytest.mark.parametrize(("body", "images", "source_links"), [
+    ("Just prose, with `code` and a [link](https://example.org/).", False, False),
+    ("![A plot](plot.png)", True, False),
+    ('<IMG SRC="raw.png" ALT="raw HTML, any case">', True, False),
+    ("See [the notebook](lab.ipynb) and [the post](other.md#part).", False, True),
+])
+def test_a_rendering_marks_whether_it_holds_images_or_links_to_sources(renderer, body: str, images: bool,
+                                                                        source_links: bool) -> None:
+    rendered = render(renderer, body)
+    assert (rendered.has_images, rendered.has_source_links) == (images, source_links)
+    again = rendered.with_html(rendered.html + '<p><img src="late.png" alt=""> <a href="x.md">x</a></p>')
+    assert (again.has_images, again.has_source_links) == (True, True)
+    assert again.toc == rendered.toc and again.word_count == rendered.word_count

@@ -111,6 +111,8 @@ def _uses(pages: list[Page], available: dict[str, Path], texts: Mapping[str, Lin
     """Every image of every page that is a file of the site; flat posts' neighbours are warned about."""
     uses = []
     for page in pages:
+        if not page.has_images:
+            continue
         text = texts.get(page.source) or _NoText()
         for src in image_sources(str(page.content)):
             rel = site_rel(src, page, config)
@@ -138,6 +140,8 @@ def _rewrite(pages: list[Page], uses: list[Use], lookups: dict[str, Responsive |
     for use in uses:
         by_page.setdefault(use.page.source, {})[use.src] = lookups[use.rel]
     for page in pages:
+        if not page.has_images:
+            continue
         known = by_page.get(page.source, {})
         result = rewrite_images(str(page.content), known.get)
         if result.images:

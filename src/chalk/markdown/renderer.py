@@ -10,6 +10,7 @@ processes.
 
 from __future__ import annotations
 
+import dataclasses
 import html as htmllib
 import re
 from dataclasses import dataclass, field
@@ -87,10 +88,31 @@ class Rendered:
     terms: tuple[str, ...] = ()  # slugs of the glossary terms marked up, in order of first use
     citations: tuple[CitationGroup, ...] = ()  # placeholders until chalk.references resolves them
     references: tuple[Any, ...] = ()  # chalk.references.Reference, once resolved
+    # what later stages look for in the HTML, found once here (False: certainly none; see with_html)
+    has_images: bool = True  # an <img> (chalk.images)
+    has_source_links: bool = True  # a link to a .md or .ipynb source (chalk.model.links)
 
     @property
     def reading_time(self) -> int:
         return max(1, round(self.word_count / WORDS_PER_MINUTE))
+
+    def with_html(self, html: str, **changes: Any) -> "Rendered":
+        """This rendering with new HTML (and other ``changes``), its marks found again."""
+        return dataclasses.replace(self, html=html, has_images=has_images(html),
+                                   has_source_links=has_source_links(html), **changes)
+
+
+_IMG_TAG = re.compile(r"<img", re.I)
+
+
+def has_images(html: str) -> bool:
+    """Whether ``html`` may hold an ``<img>`` (False: it certainly does not)."""
+    return _IMG_TAG.search(html) is not None
+
+
+def has_source_links(html: str) -> bool:
+    """Whether ``html`` may link to a Markdown or notebook source (False: it certainly does not)."""
+    return ".md" in html or ".ipynb" in html
 
 
 @dataclass
@@ -199,7 +221,8 @@ class MarkdownRenderer:
         summary = summary_before_more(prose)
         return Rendered(html, toc, tuple(self._collector.slots), summarize(prose) if summary is None else summary,
                         count_words(prose), tuple(problems), tuple(self._context.terms),
-                        tuple(self._context.citations))
+                        tuple(self._context.citations), has_images=has_images(html),
+                        has_source_links=has_source_links(html))
 
 
 def settings_key_for(glossary: Glossary | None, math_macros: dict[str, Any] | None) -> str:

@@ -73,6 +73,7 @@ def _make_page(config: Config, source: Source, content: Content, rendered: Rende
         template=meta.template or f"{source.kind}.html", template_line=meta.lines.get("template"),
         slug_line=meta.lines.get("url", meta.lines.get("permalink", meta.lines.get("slug", 1))),
         content=content.html, content_digest=content.digest,
+        has_images=content.has_images, has_source_links=content.has_source_links,
         summary=meta.summary if meta.summary is not None else rendered.summary,
         date=meta.date, updated=updated, author=author, draft=meta.draft,
         toc=rendered.toc, show_toc=meta.toc and _heading_count(rendered.toc) >= 2,

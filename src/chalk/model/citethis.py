@@ -23,6 +23,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 _SPECIAL = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#",
             "_": r"\_", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}"}
+_ESCAPES = str.maketrans(_SPECIAL)
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 
 
@@ -39,7 +40,7 @@ class CiteThis:
 
 
 def bibtex_escape(text: str) -> str:
-    return "".join(_SPECIAL.get(char, char) for char in text)
+    return text.translate(_ESCAPES)
 
 
 def cite_this(config: "Config", page: "Page") -> CiteThis:

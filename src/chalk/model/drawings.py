@@ -21,6 +21,7 @@ from markupsafe import Markup
 
 from ..drawing import Drawings, Drawn, Failed, inline
 from ..markdown import Rendered
+from ..markdown.renderer import has_images, has_source_links
 from ..markdown.diagrams import DiagramSlot
 from .site import text_digest
 
@@ -185,10 +186,14 @@ class Content:
     html: Markup
     slots: tuple[DiagramSlot, ...]
     digest: bytes  # text_digest(html)
+    has_images: bool = True  # as Rendered's: False when there is certainly no <img>
+    has_source_links: bool = True  # False when there is certainly no link to a .md or .ipynb source
 
 
 def fill_content(rendered: Rendered, drawings: dict[str, Drawing], base_path: str,
                  drawn: dict[tuple[str, str], Drawn] | None = None) -> Content:
     """The finished HTML of a rendered text (see :func:`fill_slots`)."""
     html, slots = fill_slots(rendered.html, list(rendered.slots), drawings, base_path, drawn)
-    return Content(html if isinstance(html, Markup) else Markup(html), tuple(slots), text_digest(html))
+    marks = (rendered.has_images, rendered.has_source_links) if html == rendered.html \
+        else (has_images(html), has_source_links(html))
+    return Content(html if isinstance(html, Markup) else Markup(html), tuple(slots), text_digest(html), *marks)

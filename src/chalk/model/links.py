@@ -23,7 +23,7 @@ def resolve_source_links(pages: list[Page], sources: dict[str, Source], diagnost
     """Turn links to Markdown files (``[GANs](gans.md#training)``) into the URLs of those pages."""
     by_source = {page.source: page for page in pages}
     for page in pages:
-        if ".md" not in page.content and ".ipynb" not in page.content:
+        if not page.has_source_links:
             continue
         folder = posixpath.dirname(page.source)
 

@@ -73,9 +73,12 @@ class Page:
     tags: list[Tag] = field(default_factory=list, repr=False)
     prev: "Page | None" = field(default=None, repr=False)
     next: "Page | None" = field(default=None, repr=False)
-    template_line: int | None = field(default=None, repr=False)
+    template_line: int | None = field(default=None, repr=False)  # line of a front matter `template:`
     slug_line: int = field(default=1, repr=False)  # where the slug comes from: its field, or the top
-    content_digest: bytes = field(default=b"", repr=False)  # text_digest(content), kept up to date  # line of a front matter `template:`
+    content_digest: bytes = field(default=b"", repr=False)  # text_digest(content), kept up to date
+    # False when the content certainly holds no <img>, no link to a .md or .ipynb source (chalk.markdown.Rendered)
+    has_images: bool = field(default=True, repr=False)
+    has_source_links: bool = field(default=True, repr=False)
     series: Series | None = field(default=None, repr=False)
     series_part: int | None = field(default=None, repr=False)  # 1-based place in its series
     series_prev: "Page | None" = field(default=None, repr=False)

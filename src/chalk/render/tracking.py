@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable, Iterable
 
 import jinja2
 
@@ -20,26 +20,26 @@ from ..incremental import Fact, PageRecord, Reads
 from ..model import Listing, Page, Paginator, Series, Site, Tag, Year, text_digest
 from .context import SiteContext
 
-Digests = dict[int, tuple[Any, bytes]]  # id(value) -> (value, fingerprint): see fact_fingerprint
+# fingerprints remembered across builds (see fact_fingerprint): by id(value) for immutable values,
+# by the value itself for text and references to model objects (equal values, equal fingerprints)
+Digests = dict[object, tuple[Any, bytes]]
 
 
 def object_key(obj: Any) -> str | None:
     """A name for a model object that stays the same across builds."""
-    if isinstance(obj, Page):
-        return "page:" + obj.source
-    if isinstance(obj, Listing):
-        return "listing:" + obj.output
-    if isinstance(obj, Tag):
-        return "tag:" + obj.slug
-    if isinstance(obj, Year):
-        return f"year:{obj.year}"
-    if isinstance(obj, SiteContext):
-        return "site"
-    if isinstance(obj, Paginator):
-        return f"paginator:{obj.number}"
-    if isinstance(obj, Series):
-        return "series:" + obj.slug
-    return None
+    name = _OBJECT_KEYS.get(type(obj))
+    return name(obj) if name is not None else None
+
+
+_OBJECT_KEYS: dict[type, Callable[[Any], str]] = {
+    Page: lambda page: "page:" + page.source,
+    Listing: lambda listing: "listing:" + listing.output,
+    Tag: lambda tag: "tag:" + tag.slug,
+    Year: lambda year: f"year:{year.year}",
+    SiteContext: lambda _: "site",
+    Paginator: lambda paginator: f"paginator:{paginator.number}",
+    Series: lambda series: "series:" + series.slug,
+}
 
 
 def comparable(value: Any) -> Any:
@@ -63,22 +63,42 @@ def fingerprint(value: Any) -> bytes:
 
 
 _IMMUTABLE = (str, tuple, int, float, date, frozenset)
+_NONE = fingerprint(None)
 
 
 def fact_fingerprint(obj: Any, attribute: str, value: Any, known: Digests | None = None) -> bytes:
     """fingerprint(value), known in advance for a page's content (the biggest value by far), and
-    remembered in ``known`` by identity for immutable values: unchanged sources hand the same
-    title, date and toc objects to every rebuild."""
+    remembered in ``known``: text by its value (a rebuilt model makes equal URLs and names anew),
+    references to model objects (``prev``, ``tags``) by what they refer to, other immutable values
+    by identity (unchanged sources hand the same title, date and toc objects to every rebuild)."""
     if attribute == "content" and isinstance(obj, Page) and obj.content_digest:
         return obj.content_digest
-    if known is None or not isinstance(value, _IMMUTABLE):
+    if value is None:
+        return _NONE
+    if known is None:
         return fingerprint(value)
-    hit = known.get(id(value))
-    if hit is not None and hit[0] is value:
+    key = _value_key(value)
+    hit = known.get(id(value) if key is None else key)
+    if hit is not None and (key is not None or hit[0] is value):
         return hit[1]
     digest = fingerprint(value)
-    known[id(value)] = (value, digest)  # the reference keeps the id from being reused
+    if key is not None:
+        known[key] = (None, digest)
+    elif isinstance(value, _IMMUTABLE):
+        known[id(value)] = (value, digest)  # the reference keeps the id from being reused
     return digest
+
+
+def _value_key(value: Any) -> object:
+    """A key equal for values with equal fingerprints (text, references to model objects, lists of
+    them), or None: then the value is remembered by identity, if at all."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (list, tuple)) and len(value) < 64:
+        keys = tuple(object_key(item) for item in value)
+        return ("refs", type(value).__name__, keys) if None not in keys else None
+    key = object_key(value)
+    return ("ref", key) if key is not None else None
 
 
 class TrackingEnvironment(jinja2.Environment):
@@ -131,16 +151,24 @@ class Comparison:
         if any(self.templates.get(name) != digest for name, digest in record.templates.items()):
             return False
         facts = record.reads.facts
-        for fact in set(facts).difference(self.seen):  # facts no page before this one read (C loop over facts)
-            self._now(fact)
+        missing = set(facts).difference(self.seen)  # facts no page before this one read (one C loop)
+        if missing:
+            self._evaluate(missing)
         return facts.items() <= self.seen.items()  # every fact as it was: compared in one C loop
 
-    def _now(self, fact: Fact) -> bytes | None:
-        if fact not in self.seen:
-            obj = self.objects.get(fact[0])
-            self.seen[fact] = None if obj is None else fact_fingerprint(
-                obj, fact[1], jinja2.Environment.getattr(_PLAIN_ENV, obj, fact[1]), self.digests)
-        return self.seen[fact]
+    def _evaluate(self, facts: Iterable[Fact]) -> None:
+        """Today's fingerprint of each fact (None: its object is gone), into :attr:`seen`."""
+        objects, seen, digests = self.objects, self.seen, self.digests
+        for fact in facts:
+            obj = objects.get(fact[0])
+            if obj is None:
+                seen[fact] = None
+                continue
+            try:
+                value = getattr(obj, fact[1])
+            except AttributeError:  # as templates see it: an item, or undefined
+                value = jinja2.Environment.getattr(_PLAIN_ENV, obj, fact[1])
+            seen[fact] = fact_fingerprint(obj, fact[1], value, digests)
 
 
 def template_hashes(env: jinja2.Environment) -> dict[str, str]:
