@@ -105,9 +105,11 @@ def _svg_size(file: Path) -> tuple[float, float]:
 
 
 def fill_slots(html: str, slots: list[DiagramSlot], drawings: dict[str, Drawing], base_path: str,
-               drawn: dict[tuple[str, str], Drawn] | None = None) -> tuple[str, list[DiagramSlot]]:
+               drawn: dict[tuple[str, str], Drawn] | None = None,
+               inserted: list[str] | None = None) -> tuple[str, list[DiagramSlot]]:
     """Replace each slot marker with its drawing, its drawn text or a placeholder; returns
-    slots with image URLs (hand-made drawings) or ``drawn`` (from text) set."""
+    slots with image URLs (hand-made drawings) or ``drawn`` (from text) set. What went in is
+    also added to ``inserted``, when given."""
     drawn = drawn if drawn is not None else {}
     failed = drawn.failed if isinstance(drawn, Drawings) else {}
     by_id = {slot.id: slot for slot in slots}
@@ -118,24 +120,30 @@ def fill_slots(html: str, slots: list[DiagramSlot], drawings: dict[str, Drawing]
         for s in slots
     ]
 
+    def fill(slot: DiagramSlot) -> tuple[str, str]:
+        """(a class for the figure, what goes in it)."""
+        drawing = hand_made.get(slot.id)
+        if drawing:
+            return "", _image(slot, drawing, base_path)
+        made = drawn.get((slot.path, slot.id))
+        if made is not None:
+            return "", inline(made.svg, f"{slot.id}--", slot.alt or _fence_alt(slot, made), slot.caption,
+                              base_path + made.rel_url)
+        broken = failed.get((slot.path, slot.id))
+        if broken is not None:  # the build fails and says why; chalk serve shows the page with this box
+            return " diagram--error", _error_box(slot, broken)
+        if not slot.numbered:  # a fence whose engine is missing: the build reports why
+            return "", ""
+        return " diagram--pending", _placeholder(slot)
+
     def replace(match: re.Match[str]) -> str:
         slot = by_id.get(match.group(3))
         if slot is None:
             return match.group(1) + match.group(2)
-        drawing = hand_made.get(slot.id)
-        if drawing:
-            return match.group(1) + match.group(2) + _image(slot, drawing, base_path)
-        made = drawn.get((slot.path, slot.id))
-        if made is not None:
-            return (match.group(1) + match.group(2)
-                    + inline(made.svg, f"{slot.id}--", slot.alt or _fence_alt(slot, made), slot.caption,
-                             base_path + made.rel_url))
-        broken = failed.get((slot.path, slot.id))
-        if broken is not None:  # the build fails and says why; chalk serve shows the page with this box
-            return match.group(1) + " diagram--error" + match.group(2) + _error_box(slot, broken)
-        if not slot.numbered:  # a fence whose engine is missing: the build reports why
-            return match.group(1) + match.group(2)
-        return match.group(1) + " diagram--pending" + match.group(2) + _placeholder(slot)
+        css_class, inner = fill(slot)
+        if inserted is not None:
+            inserted.append(inner)
+        return match.group(1) + css_class + match.group(2) + inner
 
     if "<!--chalk:diagram:" in html:
         html = _FIGURE_MARKER.sub(replace, html)
@@ -193,7 +201,8 @@ class Content:
 def fill_content(rendered: Rendered, drawings: dict[str, Drawing], base_path: str,
                  drawn: dict[tuple[str, str], Drawn] | None = None) -> Content:
     """The finished HTML of a rendered text (see :func:`fill_slots`)."""
-    html, slots = fill_slots(rendered.html, list(rendered.slots), drawings, base_path, drawn)
-    marks = (rendered.has_images, rendered.has_source_links) if html == rendered.html \
-        else (has_images(html), has_source_links(html))
+    inserted: list[str] = []
+    html, slots = fill_slots(rendered.html, list(rendered.slots), drawings, base_path, drawn, inserted)
+    marks = (rendered.has_images or any(map(has_images, inserted)),  # the rest was looked at when it was rendered
+             rendered.has_source_links or any(map(has_source_links, inserted)))
     return Content(html if isinstance(html, Markup) else Markup(html), tuple(slots), text_digest(html), *marks)
