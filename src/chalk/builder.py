@@ -26,7 +26,7 @@ from .assets import PYGMENTS_CSS, content_hash, pygments_css, static_files
 from .cache import CACHE_DIR, quick_salt
 from .check import SourceText, check_pages
 from .config import Config, load_config, with_base_url
-from .content import Source, discover, read_source, unreadable, unused_files_warning
+from .content import Source, discover, files_under, read_source, unreadable, unused_files_warning
 from .drawing import Drawer, DrawingStore, Drawings, Drawn, standalone
 from .errors import Diagnostic, Diagnostics, Severity
 from .execute import ArticleCells, Executor, article_of
@@ -189,7 +189,8 @@ class Builder:
     def read_sources(self, config: Config, diagnostics: Diagnostics) -> list[Source]:
         """Stages 2-3: every content file, re-read only when its stamp changed."""
         sources, records = [], {}
-        for path in discover(config.content_dir, diagnostics):
+        candidates = files_under(config.content_dir, diagnostics)  # walked once, for sources and unused files
+        for path in discover(config.content_dir, diagnostics, candidates):
             try:
                 stat = path.stat()
             except OSError as exc:  # deleted since it was found
@@ -206,7 +207,8 @@ class Builder:
             if record.source is not None and (self.options.drafts or not record.source.meta.draft):
                 sources.append(record.source)
         self.state.sources = records
-        unused = unused_files_warning(config.content_dir, config.root, bibliography_files(config, sources))
+        unused = unused_files_warning(config.content_dir, config.root, bibliography_files(config, sources),
+                                      candidates=candidates)
         if unused is not None:
             diagnostics.add(unused)
         return sources

@@ -86,17 +86,26 @@ class Source:
     body_line: int  # line number of the body's first line in the file
 
 
-def discover(content_dir: Path, diagnostics: Diagnostics | None = None) -> list[Path]:
+def discover(content_dir: Path, diagnostics: Diagnostics | None = None,
+             candidates: list[Path] | None = None) -> list[Path]:
     """Every content file (Markdown, notebooks) under ``content_dir``, sorted, skipping hidden and
     editor temp files. Folders that cannot be read are errors, links out of the site warnings (see chalk.walk).
+    ``candidates``: every file under it, as :func:`files_under` found them (else it looks itself).
     """
-    return [path for path in _candidates(content_dir, diagnostics) if path.suffix.lower() in CONTENT_SUFFIXES]
+    found = files_under(content_dir, diagnostics) if candidates is None else candidates
+    return [path for path in found if path.suffix.lower() in CONTENT_SUFFIXES]
 
 
-def unused_files(content_dir: Path, also_used: Iterable[Path] = ()) -> list[Path]:
+def files_under(content_dir: Path, diagnostics: Diagnostics | None = None) -> list[Path]:
+    """Every file under ``content_dir``, sorted, hidden and editor temp files aside (see :func:`discover`)."""
+    return walk_files(content_dir, content_dir.parent, diagnostics, _hidden)
+
+
+def unused_files(content_dir: Path, also_used: Iterable[Path] = (),
+                 candidates: list[Path] | None = None) -> list[Path]:
     """Files under ``content_dir`` that chalk neither renders nor reads (hidden and temp files aside);
-    ``also_used`` names files a later stage reads (bibliographies)."""
-    candidates = _candidates(content_dir, None)
+    ``also_used`` names files a later stage reads (bibliographies); ``candidates`` as for :func:`discover`."""
+    candidates = files_under(content_dir) if candidates is None else candidates
     used = {content_dir / name for name in USED_FILES} | {path.resolve() for path in also_used}
     used.update(file for path in candidates if path.name == BUNDLE_INDEX for file in bundle_resources(path, content_dir))
     return [path for path in candidates
@@ -104,9 +113,9 @@ def unused_files(content_dir: Path, also_used: Iterable[Path] = ()) -> list[Path
 
 
 def unused_files_warning(content_dir: Path, root: Path, also_used: Iterable[Path] = (),
-                         most: int = 20) -> Diagnostic | None:
+                         most: int = 20, candidates: list[Path] | None = None) -> Diagnostic | None:
     """One warning naming every unused file under content/ (None when there is none)."""
-    unused = unused_files(content_dir, also_used)
+    unused = unused_files(content_dir, also_used, candidates)
     if not unused:
         return None
     names = [path.relative_to(root).as_posix() for path in unused]
@@ -116,10 +125,6 @@ def unused_files_warning(content_dir: Path, root: Path, also_used: Iterable[Path
                    content_dir.relative_to(root).as_posix(),
                    hint="content/ holds .md, .markdown and .ipynb files and the files of page bundles (a folder with an index.md); "
                         "put other files in static/ or in the folder of the post that uses them, as its index.md")
-
-
-def _candidates(content_dir: Path, diagnostics: Diagnostics | None) -> list[Path]:
-    return walk_files(content_dir, content_dir.parent, diagnostics, _hidden)
 
 
 def _hidden(parts: tuple[str, ...]) -> bool:
