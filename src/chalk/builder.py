@@ -26,7 +26,7 @@ from .assets import PYGMENTS_CSS, content_hash, pygments_css, static_files
 from .cache import CACHE_DIR, quick_salt
 from .check import SourceText, check_pages
 from .config import Config, load_config, with_base_url
-from .content import Source, discover, files_under, read_source, unreadable, unused_files_warning
+from .content import Source, files_under, read_source, sources_among, unreadable, unused_files_warning
 from .drawing import Drawer, DrawingStore, Drawings, Drawn, standalone
 from .errors import Diagnostic, Diagnostics, Severity
 from .execute import ArticleCells, Executor, article_of
@@ -190,7 +190,7 @@ class Builder:
         """Stages 2-3: every content file, re-read only when its stamp changed."""
         sources, records = [], {}
         candidates = files_under(config.content_dir, diagnostics)  # walked once, for sources and unused files
-        for path in discover(config.content_dir, diagnostics, candidates):
+        for path in sources_among(candidates):
             try:
                 stat = path.stat()
             except OSError as exc:  # deleted since it was found

@@ -86,14 +86,16 @@ class Source:
     body_line: int  # line number of the body's first line in the file
 
 
-def discover(content_dir: Path, diagnostics: Diagnostics | None = None,
-             candidates: list[Path] | None = None) -> list[Path]:
+def discover(content_dir: Path, diagnostics: Diagnostics | None = None) -> list[Path]:
     """Every content file (Markdown, notebooks) under ``content_dir``, sorted, skipping hidden and
     editor temp files. Folders that cannot be read are errors, links out of the site warnings (see chalk.walk).
-    ``candidates``: every file under it, as :func:`files_under` found them (else it looks itself).
     """
-    found = files_under(content_dir, diagnostics) if candidates is None else candidates
-    return [path for path in found if path.suffix.lower() in CONTENT_SUFFIXES]
+    return sources_among(files_under(content_dir, diagnostics))
+
+
+def sources_among(files: list[Path]) -> list[Path]:
+    """The content files (Markdown, notebooks) among ``files`` (as :func:`files_under` found them)."""
+    return [path for path in files if path.suffix.lower() in CONTENT_SUFFIXES]
 
 
 def files_under(content_dir: Path, diagnostics: Diagnostics | None = None) -> list[Path]:
@@ -104,7 +106,7 @@ def files_under(content_dir: Path, diagnostics: Diagnostics | None = None) -> li
 def unused_files(content_dir: Path, also_used: Iterable[Path] = (),
                  candidates: list[Path] | None = None) -> list[Path]:
     """Files under ``content_dir`` that chalk neither renders nor reads (hidden and temp files aside);
-    ``also_used`` names files a later stage reads (bibliographies); ``candidates`` as for :func:`discover`."""
+    ``also_used`` names files a later stage reads (bibliographies); ``candidates``: every file under ``content_dir``, if :func:`files_under` was asked already."""
     candidates = files_under(content_dir) if candidates is None else candidates
     used = {content_dir / name for name in USED_FILES} | {path.resolve() for path in also_used}
     used.update(file for path in candidates if path.name == BUNDLE_INDEX for file in bundle_resources(path, content_dir))

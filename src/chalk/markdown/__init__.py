@@ -9,8 +9,9 @@ module each: :mod:`~chalk.markdown.math` (LaTeX to MathML), :mod:`~chalk.markdow
 state through :mod:`~chalk.markdown.context`; :mod:`~chalk.markdown.text` measures the result.
 """
 
-from .renderer import SETTINGS, Fence, MarkdownRenderer, Rendered, TocEntry, scan_fences, settings_key_for
+from .renderer import (SETTINGS, Fence, MarkdownRenderer, Rendered, TocEntry, has_images, has_source_links, scan_fences,
+                       settings_key_for)
 from .text import count_words, reading_text, summarize
 
-__all__ = ["SETTINGS", "Fence", "MarkdownRenderer", "Rendered", "TocEntry", "count_words", "reading_text",
-           "scan_fences", "settings_key_for", "summarize"]
+__all__ = ["SETTINGS", "Fence", "MarkdownRenderer", "Rendered", "TocEntry", "count_words", "has_images",
+           "has_source_links", "reading_text", "scan_fences", "settings_key_for", "summarize"]

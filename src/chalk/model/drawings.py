@@ -20,8 +20,7 @@ import imagesize
 from markupsafe import Markup
 
 from ..drawing import Drawings, Drawn, Failed, inline
-from ..markdown import Rendered
-from ..markdown.renderer import has_images, has_source_links
+from ..markdown import Rendered, has_images, has_source_links
 from ..markdown.diagrams import DiagramSlot
 from .site import text_digest
 

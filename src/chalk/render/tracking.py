@@ -28,6 +28,8 @@ Digests = dict[object, tuple[Any, bytes]]
 def object_key(obj: Any) -> str | None:
     """A name for a model object that stays the same across builds."""
     name = _OBJECT_KEYS.get(type(obj))
+    if name is None and isinstance(obj, _MODEL_TYPES):  # a subclass of one (none today): never left unkeyed
+        name = next(named for cls, named in _OBJECT_KEYS.items() if isinstance(obj, cls))
     return name(obj) if name is not None else None
 
 
@@ -40,6 +42,8 @@ _OBJECT_KEYS: dict[type, Callable[[Any], str]] = {
     Paginator: lambda paginator: f"paginator:{paginator.number}",
     Series: lambda series: "series:" + series.slug,
 }
+_MODEL_TYPES = tuple(_OBJECT_KEYS)
+REMEMBERED_REFS = 64  # lists of up to this many model objects (a page's tags) are remembered by what they name
 
 
 def comparable(value: Any) -> Any:
@@ -94,7 +98,7 @@ def _value_key(value: Any) -> object:
     them), or None: then the value is remembered by identity, if at all."""
     if isinstance(value, str):
         return value
-    if isinstance(value, (list, tuple)) and len(value) < 64:
+    if isinstance(value, (list, tuple)) and len(value) <= REMEMBERED_REFS:
         keys = tuple(object_key(item) for item in value)
         return ("refs", type(value).__name__, keys) if None not in keys else None
     key = object_key(value)
