@@ -27,6 +27,7 @@ from .cache import CACHE_DIR, quick_salt
 from .check import SourceText, check_pages
 from .config import Config, load_config, with_base_url
 from .content import Source, files_under, read_source, sources_among, unreadable, unused_files_warning
+from .digest import file_digest, text_digest
 from .drawing import Drawer, DrawingStore, Drawings, Drawn, standalone
 from .errors import Diagnostic, Diagnostics, Severity
 from .execute import ArticleCells, Executor, article_of
@@ -35,7 +36,7 @@ from .images.publish import ImageWork, publish_images
 from .incremental import ContentRecord, EnvironmentRecord, MarkdownRecord, SearchRecord, SourceRecord, State
 from .markdown import MarkdownRenderer, Rendered, settings_key_for
 from .markdown.diagrams import DiagramSlot
-from .model import Content, Drawing, Site, build_site, fill_content, find_drawings, text_digest
+from .model import Content, Drawing, Site, build_site, fill_content, find_drawings
 from .options import BuildOptions
 from .output import WriteStats, check_output_dir, write_site
 from .references import CitationStage, bibliography_files
@@ -187,22 +188,24 @@ class Builder:
         return with_base_url(config, self.options.base_url) if self.options.base_url else config
 
     def read_sources(self, config: Config, diagnostics: Diagnostics) -> list[Source]:
-        """Stages 2-3: every content file, re-read only when its stamp changed."""
+        """Stages 2-3: every content file, parsed again only when its bytes or the time zone changed."""
         sources, records = [], {}
         candidates = files_under(config.content_dir, diagnostics)  # walked once, for sources and unused files
         for path in sources_among(candidates):
+            rel = path.relative_to(config.root).as_posix()
             try:
                 stat = path.stat()
             except OSError as exc:  # deleted since it was found
-                diagnostics.add(unreadable(path.relative_to(config.root).as_posix(), exc))
+                diagnostics.add(unreadable(rel, exc))
                 continue
             stamp = (stat.st_mtime_ns, stat.st_size)
-            record = self.state.sources.get(str(path)) if self.incremental else None
-            if record is None or record.stamp != stamp:
-                found = Diagnostics()
-                source = read_source(path, config.root, config.content_dir, config.tz, found)
-                record = SourceRecord(stamp, source, tuple(found.items))
-            records[str(path)] = record
+            known = self.state.sources.get(rel) if self.incremental else None
+            record = known.still(path, stamp, config.timezone) if known is not None else None
+            if record is None:
+                record = _read_record(path, rel, stamp, config, diagnostics)
+                if record is None:
+                    continue
+            records[rel] = record
             diagnostics.extend(list(record.problems))
             if record.source is not None and (self.options.drafts or not record.source.meta.draft):
                 sources.append(record.source)
@@ -229,7 +232,7 @@ class Builder:
                  if (record := self.state.markdown.get(s.rel)) is not None and record.matches(s, settings[s.rel])}
         fresh = self._render_texts([s for s in sources if s.rel not in known])
         records = {s.rel: known.get(s.rel)
-                   or MarkdownRecord(s.body_line, text_digest(s.body), settings[s.rel], fresh[s.rel])
+                   or MarkdownRecord(s.body_line, s.body_digest or text_digest(s.body), settings[s.rel], fresh[s.rel])
                    for s in sources}
         if self.incremental:
             self.state.markdown = records
@@ -407,6 +410,20 @@ class Builder:
                 self.state.pages = settle(self.state.pages, target)
                 self.state.written_to = _output_key(target, self.root)
         return BuildResult(loaded, target, files, stats)
+
+
+def _read_record(path: Path, rel: str, stamp: tuple[int, int], config: Config,
+                 diagnostics: Diagnostics) -> SourceRecord | None:
+    """A content file read and validated, with its problems; None (and the error) if it cannot be read
+    (not remembered: the next build tries again)."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        diagnostics.add(unreadable(rel, exc))
+        return None
+    found = Diagnostics()
+    source = read_source(path, config.root, config.content_dir, config.tz, found, data)
+    return SourceRecord(stamp, source, tuple(found.items), config.timezone, file_digest(data))
 
 
 def _output_key(target: Path, root: Path) -> str:

@@ -25,6 +25,7 @@ from typing import Any, Callable, Iterable
 from urllib.parse import unquote
 
 from . import byline
+from .digest import text_digest
 from .errors import Diagnostic, Diagnostics, error, warning
 from .notebook import NOTEBOOK_SUFFIX, NotebookProblem, notebook_text
 from .textclean import clean_mapping, clean_text
@@ -84,6 +85,7 @@ class Source:
     meta: FrontMatter
     body: str
     body_line: int  # line number of the body's first line in the file
+    body_digest: bytes = b""  # text_digest(body), worked out once, when the file is read
 
 
 def discover(content_dir: Path, diagnostics: Diagnostics | None = None) -> list[Path]:
@@ -168,14 +170,17 @@ def kind_of(path: Path, content_dir: Path) -> str:
     return "post" if len(parts) > 1 and parts[0] == POSTS_DIR else "page"
 
 
-def read_source(path: Path, root: Path, content_dir: Path, tz: tzinfo, diagnostics: Diagnostics) -> Source | None:
-    """Read and validate one file; problems go to ``diagnostics``; None if it has errors."""
+def read_source(path: Path, root: Path, content_dir: Path, tz: tzinfo, diagnostics: Diagnostics,
+                data: bytes | None = None) -> Source | None:
+    """Read (unless its bytes are given) and validate one file; problems go to ``diagnostics``;
+    None if it has errors."""
     rel = path.relative_to(root).as_posix()
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        diagnostics.add(unreadable(rel, exc))
-        return None
+    if data is None:
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            diagnostics.add(unreadable(rel, exc))
+            return None
     try:
         text = decode(data)
     except UnicodeDecodeError as exc:
@@ -200,7 +205,7 @@ def read_source(path: Path, root: Path, content_dir: Path, tz: tzinfo, diagnosti
     meta = validate_front_matter(mapping, kind, stem, rel, tz, diagnostics)
     if meta is None:
         return None
-    return Source(path, rel, kind, meta, body, body_line)
+    return Source(path, rel, kind, meta, body, body_line, text_digest(body))
 
 
 def unreadable(rel: str, exc: OSError) -> Diagnostic:

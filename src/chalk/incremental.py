@@ -3,7 +3,8 @@
 =========  =======================  ==================================  ====================================
 stage      record                   keyed on                            stale when
 =========  =======================  ==================================  ====================================
-2-3 read   :class:`SourceRecord`    the content file's path             its (mtime, size) stamp changes
+2-3 read   :class:`SourceRecord`    the file (``content/x.md``)         its bytes (unchanged while its
+                                                                        (mtime, size) stamp is) or the zone
 4 Markdown :class:`MarkdownRecord`  the source (``content/x.md``)       its body, first body line or the
                                                                         renderer's settings (glossary) change
 5 model    :class:`ContentRecord`   the source                          its rendered Markdown (the very
@@ -26,7 +27,6 @@ records it may reuse and hands back the new ones.
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -35,9 +35,10 @@ import jinja2
 
 from .cache import Stamp, Store
 from .content import Source
+from .digest import file_digest, text_digest
 from .errors import Diagnostic
 from .markdown import Rendered
-from .model import Content, text_digest
+from .model import Content
 
 Fact = tuple[str, str]  # (model object key, attribute name), e.g. ("page:content/x.md", "title")
 
@@ -49,6 +50,27 @@ class SourceRecord:
     stamp: Stamp
     source: Source | None
     problems: tuple[Diagnostic, ...]
+    zone: str = ""  # site.yaml's timezone, which dates without a zone were read in
+    digest: bytes = b""  # file_digest of the file's bytes
+
+    def still(self, path: Path, stamp: Stamp, zone: str) -> "SourceRecord | None":
+        """This record if ``path`` still holds the file it was read from and dates are read in the
+        same ``zone``: known by the stamp, or else by the content (a checkout restored from a CI
+        cache has new times, and may lie elsewhere); restamped and moved as needed; else None."""
+        if zone != self.zone:
+            return None
+        if stamp != self.stamp:
+            if stamp[1] != self.stamp[1] or not self.digest:
+                return None
+            try:
+                if file_digest(path.read_bytes()) != self.digest:
+                    return None
+            except OSError:
+                return None
+        if stamp == self.stamp and (self.source is None or self.source.path == path):
+            return self
+        source = self.source if self.source is None else dataclasses.replace(self.source, path=path)
+        return dataclasses.replace(self, stamp=stamp, source=source)
 
 
 @dataclass(frozen=True)
@@ -62,7 +84,7 @@ class MarkdownRecord:
 
     def matches(self, source: Source, settings: str) -> bool:
         return (self.body_line, self.settings) == (source.body_line, settings) and \
-            self.body_digest == text_digest(source.body)
+            self.body_digest == (source.body_digest or text_digest(source.body))
 
 
 @dataclass(frozen=True)
@@ -113,11 +135,6 @@ class PageRecord:
         return dataclasses.replace(self, written=(stat.st_size, stat.st_mtime_ns)) if same else None
 
 
-def file_digest(data: bytes) -> bytes:
-    """A digest of an output file's bytes."""
-    return hashlib.blake2b(data, digest_size=16).digest()
-
-
 @dataclass(frozen=True)
 class CheckRecord:
     """The internal checks of one page: reusable while its content and line are the same and no
@@ -150,7 +167,7 @@ class EnvironmentRecord:
 class State:
     """Everything one build hands to the next."""
 
-    sources: dict[str, SourceRecord] = field(default_factory=dict)  # by str(path)
+    sources: dict[str, SourceRecord] = field(default_factory=dict)  # by the file's path from the project
     markdown: dict[str, MarkdownRecord] = field(default_factory=dict)  # by source rel
     content: dict[str, ContentRecord] = field(default_factory=dict)  # by source rel; memory only
     pages: dict[str, PageRecord] = field(default_factory=dict)  # by output path

@@ -185,6 +185,9 @@ EDITS = {
         '<svg xmlns="http://www.w3.org/2000/svg" width="320" height="180"></svg>', "utf-8"),
     "change site.yaml": lambda s: (s / "site.yaml").write_text(
         "title: Renamed site\nbase_url: https://example.org/blog/\nposts_per_page: 7\n", "utf-8"),
+    "change the time zone": lambda s: (s / "site.yaml").write_text(  # dates without a zone move
+        "title: Renamed site\nbase_url: https://example.org/blog/\nposts_per_page: 7\ntimezone: Asia/Tokyo\n",
+        "utf-8"),
     "delete an article": lambda s: (s / "content/posts/post-7.md").unlink(),
     "rename an article": lambda s: (s / "content/posts/post-8.md").rename(s / "content/posts/renamed.md"),
     "add an article": lambda s: (s / "content/posts/new.md").write_text(article(42, "Brand new."), "utf-8"),
@@ -252,6 +255,7 @@ def _checkout_again(root: Path) -> None:
 @pytest.mark.parametrize("where", ["same folder", "another folder"])
 def test_a_checkout_with_a_restored_cache_renders_nothing_again(where: str, site: Path, tmp_path: Path,
                                                                 monkeypatch) -> None:
+    from chalk import builder
     from chalk.markdown import MarkdownRenderer
     from chalk.render import pages
 
@@ -263,8 +267,12 @@ def test_a_checkout_with_a_restored_cache_renders_nothing_again(where: str, site
         shutil.rmtree(site)
         site = moved
     _checkout_again(site)
-    calls = {"markdown": 0, "pages": 0}
-    real_markdown, real_page = MarkdownRenderer.render, pages.render_item
+    calls = {"parsed": 0, "markdown": 0, "pages": 0}
+    real_parse, real_markdown, real_page = builder.read_source, MarkdownRenderer.render, pages.render_item
+
+    def count_parse(*args, **kwargs):  # type: ignore[no-untyped-def]
+        calls["parsed"] += 1
+        return real_parse(*args, **kwargs)
 
     def count_markdown(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         calls["markdown"] += 1
@@ -274,14 +282,15 @@ def test_a_checkout_with_a_restored_cache_renders_nothing_again(where: str, site
         calls["pages"] += 1
         return real_page(*args, **kwargs)
 
+    monkeypatch.setattr(builder, "read_source", count_parse)
     monkeypatch.setattr(MarkdownRenderer, "render", count_markdown)
     monkeypatch.setattr(pages, "render_item", count_page)
     stamps = {p: p.stat().st_mtime_ns for p in (site / "public").rglob("*") if p.is_file()}
     chalk_build(site, "--jobs", "1")
-    assert calls == {"markdown": 0, "pages": 0}
+    assert calls == {"parsed": 0, "markdown": 0, "pages": 0}  # same bytes: not even the front matter parsed
     assert tree(site / "public") == built
     assert {p: p.stat().st_mtime_ns for p in (site / "public").rglob("*") if p.is_file()} == stamps
 
     (site / "content/posts/post-5.md").write_text(article(5, "Edited."), "utf-8")  # the control
     chalk_build(site, "--jobs", "1")
-    assert calls["markdown"] == 1 and calls["pages"] >= 1
+    assert calls["parsed"] == 1 and calls["markdown"] == 1 and calls["pages"] >= 1

@@ -161,6 +161,26 @@ def test_placeholder_when_no_drawing(tmp_path):
     assert slots[0].image_url is None and not slots[0].filled
 
 
+def test_the_content_digest_follows_the_finished_html(tmp_path):
+    from chalk.digest import text_digest
+    from chalk.model.drawings import fill_content
+
+    renderer = MarkdownRenderer()
+    plain = renderer.render("Text without a figure.\n", PATH, 5)
+    assert plain.html_digest == text_digest(plain.html)
+    assert fill_content(plain, {}, "/blog/").digest == text_digest(plain.html)  # nothing filled in: the same
+    rendered = renderer.render("Text.\n\n```diagram\nid: gan\ncaption: The GAN\nalt: A GAN\n```\n", PATH, 5)
+    pending = fill_content(rendered, {}, "/blog/")
+    assert pending.digest == fill_content(rendered, {}, "/blog/").digest  # same inputs, same digest
+    assert pending.digest != rendered.html_digest
+    (tmp_path / "static" / "diagrams").mkdir(parents=True)
+    (tmp_path / "static" / "diagrams" / "gan.png").write_bytes(png_bytes(64, 36))
+    drawn = fill_content(rendered, find_drawings(tmp_path / "static"), "/blog/")
+    elsewhere = fill_content(rendered, find_drawings(tmp_path / "static"), "/other/")
+    assert len({pending.html, drawn.html, elsewhere.html}) == 3
+    assert len({pending.digest, drawn.digest, elsewhere.digest}) == 3  # other HTML, another digest
+
+
 def test_png_drawing_fills_the_slot_with_its_size(tmp_path):
     root, html, slots = fill(tmp_path, {"gan.png": png_bytes(64, 36)})
     figure = find_one(root, "figure", id="gan")

@@ -21,6 +21,7 @@ from markdown.extensions.toc import slugify_unicode
 from pygments.lexers import find_lexer_class_by_name
 from pygments.util import ClassNotFound
 
+from ..digest import text_digest
 from ..errors import Diagnostic, error, warning
 from ..execute.results import ArticleCells
 from ..glossary import Glossary
@@ -91,6 +92,7 @@ class Rendered:
     # what later stages look for in the HTML, found once here (False: certainly none; see with_html)
     has_images: bool = True  # an <img> (chalk.images)
     has_source_links: bool = True  # a link to a .md or .ipynb source (chalk.model.links)
+    html_digest: bytes = b""  # text_digest(html), worked out where the HTML is made (b"": not known)
 
     @property
     def reading_time(self) -> int:
@@ -99,7 +101,7 @@ class Rendered:
     def with_html(self, html: str, **changes: Any) -> "Rendered":
         """This rendering with new HTML (and other ``changes``), its marks found again."""
         return dataclasses.replace(self, html=html, has_images=has_images(html),
-                                   has_source_links=has_source_links(html), **changes)
+                                   has_source_links=has_source_links(html), html_digest=text_digest(html), **changes)
 
 
 _IMG_TAG = re.compile(r"<img", re.I)
@@ -222,7 +224,7 @@ class MarkdownRenderer:
         return Rendered(html, toc, tuple(self._collector.slots), summarize(prose) if summary is None else summary,
                         count_words(prose), tuple(problems), tuple(self._context.terms),
                         tuple(self._context.citations), has_images=has_images(html),
-                        has_source_links=has_source_links(html))
+                        has_source_links=has_source_links(html), html_digest=text_digest(html))
 
 
 def settings_key_for(glossary: Glossary | None, math_macros: dict[str, Any] | None) -> str:

@@ -10,6 +10,7 @@ Keeping the file-system lookup out of Markdown rendering keeps that stage pure (
 
 from __future__ import annotations
 
+import hashlib
 import html as htmllib
 import re
 from dataclasses import dataclass
@@ -19,10 +20,10 @@ from pathlib import Path
 import imagesize
 from markupsafe import Markup
 
+from ..digest import text_digest
 from ..drawing import Drawings, Drawn, Failed, inline
 from ..markdown import Rendered, has_images, has_source_links
 from ..markdown.diagrams import DiagramSlot
-from .site import text_digest
 
 
 DRAWINGS_DIR = "diagrams"
@@ -107,8 +108,8 @@ def fill_slots(html: str, slots: list[DiagramSlot], drawings: dict[str, Drawing]
                drawn: dict[tuple[str, str], Drawn] | None = None,
                inserted: list[str] | None = None) -> tuple[str, list[DiagramSlot]]:
     """Replace each slot marker with its drawing, its drawn text or a placeholder; returns
-    slots with image URLs (hand-made drawings) or ``drawn`` (from text) set. What went in is
-    also added to ``inserted``, when given."""
+    slots with image URLs (hand-made drawings) or ``drawn`` (from text) set. What replaced each
+    marker is also added to ``inserted``, in order, when given."""
     drawn = drawn if drawn is not None else {}
     failed = drawn.failed if isinstance(drawn, Drawings) else {}
     by_id = {slot.id: slot for slot in slots}
@@ -138,11 +139,13 @@ def fill_slots(html: str, slots: list[DiagramSlot], drawings: dict[str, Drawing]
     def replace(match: re.Match[str]) -> str:
         slot = by_id.get(match.group(3))
         if slot is None:
-            return match.group(1) + match.group(2)
-        css_class, inner = fill(slot)
+            result = match.group(1) + match.group(2)
+        else:
+            css_class, inner = fill(slot)
+            result = match.group(1) + css_class + match.group(2) + inner
         if inserted is not None:
-            inserted.append(inner)
-        return match.group(1) + css_class + match.group(2) + inner
+            inserted.append(result)
+        return result
 
     if "<!--chalk:diagram:" in html:
         html = _FIGURE_MARKER.sub(replace, html)
@@ -192,7 +195,7 @@ class Content:
 
     html: Markup
     slots: tuple[DiagramSlot, ...]
-    digest: bytes  # text_digest(html)
+    digest: bytes  # stands for html: equal HTML, equal digest, whichever build made it (see fill_content)
     has_images: bool = True  # as Rendered's: False when there is certainly no <img>
     has_source_links: bool = True  # False when there is certainly no link to a .md or .ipynb source
 
@@ -204,4 +207,17 @@ def fill_content(rendered: Rendered, drawings: dict[str, Drawing], base_path: st
     html, slots = fill_slots(rendered.html, list(rendered.slots), drawings, base_path, drawn, inserted)
     marks = (rendered.has_images or any(map(has_images, inserted)),  # the rest was looked at when it was rendered
              rendered.has_source_links or any(map(has_source_links, inserted)))
-    return Content(html if isinstance(html, Markup) else Markup(html), tuple(slots), text_digest(html), *marks)
+    digest = filled_digest(rendered.html_digest or text_digest(rendered.html), inserted)
+    return Content(html if isinstance(html, Markup) else Markup(html), tuple(slots), digest, *marks)
+
+
+def filled_digest(rendered: bytes, inserted: list[str]) -> bytes:
+    """A digest of the finished HTML without reading it again: the rendered HTML's digest when no
+    marker was replaced, else one of that digest and what replaced each marker, in order (the
+    rendered HTML and those pieces determine the finished HTML)."""
+    if not inserted:
+        return rendered
+    digest = hashlib.blake2b(b"f" + rendered, digest_size=16)
+    for piece in inserted:
+        digest.update(f"\0{len(piece)}:".encode() + piece.encode("utf-8", "surrogatepass"))
+    return digest.digest()

@@ -5,7 +5,6 @@ Plain dataclasses that templates read; :mod:`chalk.model.build` fills them.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -14,6 +13,7 @@ from markupsafe import Markup
 
 from ..byline import Author, Update
 from ..config import Config
+from ..digest import text_digest
 from ..glossary import Term
 from ..markdown import TocEntry
 from ..markdown.diagrams import DiagramSlot
@@ -155,11 +155,6 @@ class Site:
     @property
     def renderables(self) -> list[Page | Listing]:
         return [*self.posts, *self.pages, *self.listings]
-
-
-def text_digest(text: str) -> bytes:
-    """A digest of a text, stable across processes (Python's own hash() is not)."""
-    return hashlib.blake2b(b"s" + text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
 
 @dataclass(eq=False)
