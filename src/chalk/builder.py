@@ -41,7 +41,7 @@ from .options import BuildOptions
 from .output import WriteStats, check_output_dir, write_site
 from .references import CitationStage, bibliography_files
 from .render import RenderedPages, TrackingEnvironment, make_environment, render_all, settle, template_files
-from .report import BuildSummary, SlotNote
+from .report import SLOTS_LISTED, BuildSummary, SlotNote
 from .search import index_site, pages_key, search_enabled
 from .textclean import clean_output
 
@@ -95,12 +95,14 @@ class BuildResult:
 
     @property
     def summary(self) -> BuildSummary:
+        pending = [slot for slot in self.site.slots if not slot.filled]
         return BuildSummary(
             pages=sum(1 for rel in self.files if rel.endswith(".html")),
             written=self.stats.written, removed=self.stats.removed,
             warnings=tuple(self.diagnostics.warnings),
             pending_slots=tuple(SlotNote(slot.path, slot.line, slot.id, slot.caption)
-                                for slot in self.site.slots if not slot.filled))
+                                for slot in pending[:SLOTS_LISTED]),
+            pending_count=len(pending))
 
 
 @dataclass(frozen=True)

@@ -21,16 +21,21 @@ class SlotNote:
     caption: str
 
 
+SLOTS_LISTED = 10  # a build's report lists this many slots awaiting a drawing, and counts the rest
+
+
 @dataclass(frozen=True)
 class BuildSummary:
-    """Everything ``chalk build`` prints; kept in the cache to replay when nothing changed."""
+    """Everything ``chalk build`` prints; kept in the cache to replay when nothing changed (so it
+    holds only what is printed: a site with thousands of slots awaiting drawings replays fast)."""
 
     pages: int
     written: int
     removed: int
     warnings: tuple[Diagnostic, ...]
-    pending_slots: tuple[SlotNote, ...]
+    pending_slots: tuple[SlotNote, ...]  # the first SLOTS_LISTED slots awaiting a drawing
     up_to_date: bool = False
+    pending_count: int = 0  # how many slots await a drawing in all
 
 
 class Reporter:
@@ -56,17 +61,16 @@ class Reporter:
         count = len(exc.errors)
         print(f"{what} failed: {count} error{'s' * (count != 1)}; nothing was written.", file=self.err)
 
-    def slots(self, summary: BuildSummary, most: int = 10) -> None:
-        pending = summary.pending_slots
-        if not pending:
+    def slots(self, summary: BuildSummary) -> None:
+        count = max(summary.pending_count, len(summary.pending_slots))
+        if not count:
             return
-        print(f"{len(pending)} diagram slot{'s' * (len(pending) != 1)} await{'s' * (len(pending) == 1)} a drawing:",
-              file=self.out)
-        for slot in pending[:most]:
+        print(f"{count} diagram slot{'s' * (count != 1)} await{'s' * (count == 1)} a drawing:", file=self.out)
+        for slot in summary.pending_slots:
             caption = f" — {slot.caption}" if slot.caption else ""
             print(f"  {slot.path}:{slot.line} {slot.id}{caption}", file=self.out)
-        if len(pending) > most:
-            print(f"  … and {len(pending) - most} more (chalk check lists them all)", file=self.out)
+        if count > len(summary.pending_slots):
+            print(f"  … and {count - len(summary.pending_slots)} more (chalk check lists them all)", file=self.out)
 
     def built(self, output: Path, summary: BuildSummary, seconds: float) -> None:
         warnings = len(summary.warnings)

@@ -225,6 +225,18 @@ def test_unchanged_files_keep_their_mtime_and_unchanged_builds_do_nothing(site: 
     assert "nothing changed" in capsys.readouterr().out
 
 
+def test_a_replayed_report_lists_the_slots_awaiting_drawings_as_the_build_did(site: Path, capsys) -> None:
+    chalk_build(site)
+    built = capsys.readouterr().out.splitlines()
+    chalk_build(site)  # nothing changed: the report comes from the cache
+    replayed = capsys.readouterr().out.splitlines()
+    assert "nothing changed" in replayed[-1]
+    assert built[0] == replayed[0] == f"{ARTICLES} diagram slots await a drawing:"
+    listed = [line for line in built if line.startswith("  content/")]
+    assert len(listed) == 10 and listed == [line for line in replayed if line.startswith("  content/")]
+    assert built[11] == replayed[11] == f"  … and {ARTICLES - 10} more (chalk check lists them all)"
+
+
 def test_deploy_skips_the_build_when_nothing_changed(site: Path, tmp_path: Path, monkeypatch) -> None:
     from chalk.builder import Builder
 
