@@ -26,8 +26,7 @@ from .assets import PYGMENTS_CSS, content_hash, pygments_css, static_files
 from .cache import CACHE_DIR, quick_salt
 from .check import SourceText, check_pages
 from .config import Config, load_config, with_base_url
-from .content import Source, files_under, read_source, sources_among, unreadable, unused_files_warning
-from .digest import file_digest, text_digest
+from .content import Source, files_under, sources_among, unreadable, unused_files_warning
 from .drawing import Drawer, DrawingStore, Drawings, Drawn, standalone
 from .errors import Diagnostic, Diagnostics, Severity
 from .execute import ArticleCells, Executor, article_of
@@ -205,7 +204,7 @@ class Builder:
             known = self.state.sources.get(rel) if self.incremental else None
             record = known.still(path, stamp, config.timezone) if known is not None else None
             if record is None:
-                record = _read_record(path, rel, stamp, config, diagnostics)
+                record = SourceRecord.read(path, rel, stamp, config, diagnostics)
                 if record is None:
                     continue
             records[rel] = record
@@ -235,7 +234,7 @@ class Builder:
                  if (record := self.state.markdown.get(s.rel)) is not None and record.matches(s, settings[s.rel])}
         fresh = self._render_texts([s for s in sources if s.rel not in known])
         records = {s.rel: known.get(s.rel)
-                   or MarkdownRecord(s.body_line, s.body_digest or text_digest(s.body), settings[s.rel], fresh[s.rel])
+                   or MarkdownRecord(s.body_line, s.body_digest, settings[s.rel], fresh[s.rel])
                    for s in sources}
         if self.incremental:
             self.state.markdown = records
@@ -413,20 +412,6 @@ class Builder:
                 self.state.pages = settle(self.state.pages, target)
                 self.state.written_to = _output_key(target, self.root)
         return BuildResult(loaded, target, files, stats)
-
-
-def _read_record(path: Path, rel: str, stamp: tuple[int, int], config: Config,
-                 diagnostics: Diagnostics) -> SourceRecord | None:
-    """A content file read and validated, with its problems; None (and the error) if it cannot be read
-    (not remembered: the next build tries again)."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        diagnostics.add(unreadable(rel, exc))
-        return None
-    found = Diagnostics()
-    source = read_source(path, config.root, config.content_dir, config.tz, found, data)
-    return SourceRecord(stamp, source, tuple(found.items), config.timezone, file_digest(data))
 
 
 def _output_key(target: Path, root: Path) -> str:

@@ -19,10 +19,11 @@ from pathlib import Path
 from typing import Mapping
 from urllib.parse import unquote, urljoin, urlsplit
 
+from .digest import text_digest
 from .errors import Diagnostic, error, warning
 from .incremental import CheckRecord
 from .markdown import TocEntry
-from .model import Page, Site, text_digest
+from .model import Page, Site
 
 _LINK = re.compile(r' (href|src)="([^"]*)"')
 _IMG = re.compile(r"<img\b[^>]*>", re.I)

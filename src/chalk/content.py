@@ -85,7 +85,7 @@ class Source:
     meta: FrontMatter
     body: str
     body_line: int  # line number of the body's first line in the file
-    body_digest: bytes = b""  # text_digest(body), worked out once, when the file is read
+    body_digest: bytes  # text_digest(body), worked out once, when the file is read
 
 
 def discover(content_dir: Path, diagnostics: Diagnostics | None = None) -> list[Path]:

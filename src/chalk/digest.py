@@ -5,6 +5,7 @@ with it (a source's body, a rendering's HTML), so later builds compare digests, 
 from __future__ import annotations
 
 import hashlib
+from pathlib import Path
 
 
 def text_digest(text: str) -> bytes:
@@ -15,3 +16,14 @@ def text_digest(text: str) -> bytes:
 def file_digest(data: bytes) -> bytes:
     """A digest of a file's bytes."""
     return hashlib.blake2b(data, digest_size=16).digest()
+
+
+def holds(path: Path, digest: bytes) -> bool:
+    """Whether the file at ``path`` has this :func:`file_digest` (False if it cannot be read, or
+    for an empty ``digest``: nothing known)."""
+    if not digest:
+        return False
+    try:
+        return file_digest(path.read_bytes()) == digest
+    except OSError:
+        return False

@@ -34,9 +34,10 @@ from typing import Any
 import jinja2
 
 from .cache import Stamp, Store
-from .content import Source
-from .digest import file_digest, text_digest
-from .errors import Diagnostic
+from .config import Config
+from .content import Source, read_source, unreadable
+from .digest import file_digest, holds
+from .errors import Diagnostic, Diagnostics
 from .markdown import Rendered
 from .model import Content
 
@@ -53,20 +54,28 @@ class SourceRecord:
     zone: str = ""  # site.yaml's timezone, which dates without a zone were read in
     digest: bytes = b""  # file_digest of the file's bytes
 
+    @classmethod
+    def read(cls, path: Path, rel: str, stamp: Stamp, config: Config,
+             diagnostics: Diagnostics) -> "SourceRecord | None":
+        """The file read and validated, with its problems; None (and the error) if it cannot be read
+        (then nothing is remembered: the next build tries again)."""
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            diagnostics.add(unreadable(rel, exc))
+            return None
+        found = Diagnostics()
+        source = read_source(path, config.root, config.content_dir, config.tz, found, data)
+        return cls(stamp, source, tuple(found.items), config.timezone, file_digest(data))
+
     def still(self, path: Path, stamp: Stamp, zone: str) -> "SourceRecord | None":
         """This record if ``path`` still holds the file it was read from and dates are read in the
         same ``zone``: known by the stamp, or else by the content (a checkout restored from a CI
         cache has new times, and may lie elsewhere); restamped and moved as needed; else None."""
         if zone != self.zone:
             return None
-        if stamp != self.stamp:
-            if stamp[1] != self.stamp[1] or not self.digest:
-                return None
-            try:
-                if file_digest(path.read_bytes()) != self.digest:
-                    return None
-            except OSError:
-                return None
+        if stamp != self.stamp and (stamp[1] != self.stamp[1] or not holds(path, self.digest)):
+            return None
         if stamp == self.stamp and (self.source is None or self.source.path == path):
             return self
         source = self.source if self.source is None else dataclasses.replace(self.source, path=path)
@@ -84,7 +93,7 @@ class MarkdownRecord:
 
     def matches(self, source: Source, settings: str) -> bool:
         return (self.body_line, self.settings) == (source.body_line, settings) and \
-            self.body_digest == (source.body_digest or text_digest(source.body))
+            self.body_digest == source.body_digest
 
 
 @dataclass(frozen=True)
@@ -126,13 +135,9 @@ class PageRecord:
             return None
         if (stat.st_size, stat.st_mtime_ns) == self.written:
             return self
-        if stat.st_size != self.written[0] or not self.digest:
+        if stat.st_size != self.written[0] or not holds(target, self.digest):
             return None
-        try:
-            same = file_digest(target.read_bytes()) == self.digest
-        except OSError:
-            return None
-        return dataclasses.replace(self, written=(stat.st_size, stat.st_mtime_ns)) if same else None
+        return dataclasses.replace(self, written=(stat.st_size, stat.st_mtime_ns))
 
 
 @dataclass(frozen=True)

@@ -34,8 +34,8 @@ class BuildSummary:
     removed: int
     warnings: tuple[Diagnostic, ...]
     pending_slots: tuple[SlotNote, ...]  # the first SLOTS_LISTED slots awaiting a drawing
+    pending_count: int  # how many slots await a drawing in all
     up_to_date: bool = False
-    pending_count: int = 0  # how many slots await a drawing in all
 
 
 class Reporter:
@@ -62,7 +62,7 @@ class Reporter:
         print(f"{what} failed: {count} error{'s' * (count != 1)}; nothing was written.", file=self.err)
 
     def slots(self, summary: BuildSummary) -> None:
-        count = max(summary.pending_count, len(summary.pending_slots))
+        count = summary.pending_count
         if not count:
             return
         print(f"{count} diagram slot{'s' * (count != 1)} await{'s' * (count == 1)} a drawing:", file=self.out)

@@ -267,7 +267,7 @@ def _checkout_again(root: Path) -> None:
 @pytest.mark.parametrize("where", ["same folder", "another folder"])
 def test_a_checkout_with_a_restored_cache_renders_nothing_again(where: str, site: Path, tmp_path: Path,
                                                                 monkeypatch) -> None:
-    from chalk import builder
+    from chalk import incremental
     from chalk.markdown import MarkdownRenderer
     from chalk.render import pages
 
@@ -280,7 +280,7 @@ def test_a_checkout_with_a_restored_cache_renders_nothing_again(where: str, site
         site = moved
     _checkout_again(site)
     calls = {"parsed": 0, "markdown": 0, "pages": 0}
-    real_parse, real_markdown, real_page = builder.read_source, MarkdownRenderer.render, pages.render_item
+    real_parse, real_markdown, real_page = incremental.read_source, MarkdownRenderer.render, pages.render_item
 
     def count_parse(*args, **kwargs):  # type: ignore[no-untyped-def]
         calls["parsed"] += 1
@@ -294,7 +294,7 @@ def test_a_checkout_with_a_restored_cache_renders_nothing_again(where: str, site
         calls["pages"] += 1
         return real_page(*args, **kwargs)
 
-    monkeypatch.setattr(builder, "read_source", count_parse)
+    monkeypatch.setattr(incremental, "read_source", count_parse)
     monkeypatch.setattr(MarkdownRenderer, "render", count_markdown)
     monkeypatch.setattr(pages, "render_item", count_page)
     stamps = {p: p.stat().st_mtime_ns for p in (site / "public").rglob("*") if p.is_file()}

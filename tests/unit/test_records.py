@@ -7,7 +7,8 @@ from pathlib import Path
 
 from chalk.content import Source, read_source
 from chalk.errors import Diagnostics
-from chalk.incremental import SourceRecord, file_digest
+from chalk.digest import file_digest
+from chalk.incremental import SourceRecord
 
 TEXT = "---\ntitle: A\ndate: 2024-01-01 23:30\n---\nHello.\n"
 

@@ -16,8 +16,9 @@ from urllib.parse import unquote, urlsplit
 from markupsafe import Markup
 
 from ..config import Config
+from ..digest import text_digest
 from ..errors import Diagnostics, error, warning
-from ..model import Page, Site, text_digest
+from ..model import Page, Site
 from ..model.drawings import intrinsic_size
 from ..model.site import SocialImage
 from .html import Plain, Responsive, rewrite_images

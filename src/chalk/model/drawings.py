@@ -195,7 +195,7 @@ class Content:
 
     html: Markup
     slots: tuple[DiagramSlot, ...]
-    digest: bytes  # stands for html: equal HTML, equal digest, whichever build made it (see fill_content)
+    digest: bytes  # stands for html: other HTML, another digest; the same inputs, the same digest (fill_content)
     has_images: bool = True  # as Rendered's: False when there is certainly no <img>
     has_source_links: bool = True  # False when there is certainly no link to a .md or .ipynb source
 

@@ -12,7 +12,8 @@ from markupsafe import Markup
 
 from ..content import Source
 from ..errors import Diagnostics, error
-from .site import Page, text_digest
+from ..digest import text_digest
+from .site import Page
 
 
 _SOURCE_LINK = re.compile(r'(<a\b[^>]*?\bhref=")([^":#?]+\.(?:md|ipynb))((?:#[^"]*)?")')  # notebooks are articles

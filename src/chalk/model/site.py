@@ -13,7 +13,6 @@ from markupsafe import Markup
 
 from ..byline import Author, Update
 from ..config import Config
-from ..digest import text_digest
 from ..glossary import Term
 from ..markdown import TocEntry
 from ..markdown.diagrams import DiagramSlot
@@ -75,7 +74,7 @@ class Page:
     next: "Page | None" = field(default=None, repr=False)
     template_line: int | None = field(default=None, repr=False)  # line of a front matter `template:`
     slug_line: int = field(default=1, repr=False)  # where the slug comes from: its field, or the top
-    content_digest: bytes = field(default=b"", repr=False)  # text_digest(content), kept up to date
+    content_digest: bytes = field(default=b"", repr=False)  # stands for content (Content.digest), kept up to date
     # False when the content certainly holds no <img>, no link to a .md or .ipynb source (chalk.markdown.Rendered)
     has_images: bool = field(default=True, repr=False)
     has_source_links: bool = field(default=True, repr=False)

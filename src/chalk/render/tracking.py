@@ -16,8 +16,9 @@ from typing import Any, Callable, Iterable
 
 import jinja2
 
+from ..digest import text_digest
 from ..incremental import Fact, PageRecord, Reads
-from ..model import Listing, Page, Paginator, Series, Site, Tag, Year, text_digest
+from ..model import Listing, Page, Paginator, Series, Site, Tag, Year
 from .context import SiteContext
 
 # fingerprints remembered across builds (see fact_fingerprint): by id(value) for immutable values,
