@@ -5,6 +5,7 @@ Needs the `exec` extra (skipped without it; CHALK_REQUIRE_KERNEL=1 makes a missi
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -221,6 +222,36 @@ def test_a_missing_kernel_is_one_error_naming_the_extra(make_site) -> None:
     assert "no Jupyter kernel named 'no-such-kernel'" in errors[0]
     assert "content/posts/a.md" in errors[0] and "content/posts/b.md" in errors[0]
     assert "pip install 'chalk-ssg[exec]'" in errors[0]
+
+
+def test_a_kernel_that_dies_while_starting_says_why(make_site, tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """A real kernel spec whose process writes to stderr and exits: the build's error carries
+    what it wrote, not only jupyter_client's "Kernel died before replying to kernel_info"."""
+    spec = tmp_path / "jupyter" / "kernels" / "dies"
+    spec.mkdir(parents=True)
+    dying = "import sys; sys.stderr.write('ImportError: no module named numpy_gpu\\n'); sys.exit(3)"
+    (spec / "kernel.json").write_text(json.dumps(
+        {"argv": [sys.executable, "-c", dying, "{connection_file}"], "display_name": "dies", "language": "python"}))
+    monkeypatch.setenv("JUPYTER_PATH", str(tmp_path / "jupyter"))
+    root = make_site({"content/posts/a.md": post(execute={"kernel": "dies"}, body="```{python}\n1\n```\n")})
+    errors = build_errors(root)
+    assert len(errors) == 1
+    assert errors[0].startswith("content/posts/a.md:")
+    assert "Kernel died before replying to kernel_info" in errors[0]
+    assert "(the kernel said: ImportError: no module named numpy_gpu)" in errors[0]
+    assert errors[0].endswith("(start the kernel by hand to see what it says: jupyter kernel --kernel dies)")
+
+
+def test_kernels_talk_over_sockets_of_their_own_not_tcp_ports(make_site) -> None:
+    """A TCP port is chosen free and bound later by the kernel, so kernels and servers starting
+    together can collide; on POSIX each kernel gets Unix sockets in a folder of its own."""
+    root = make_site({"content/posts/a.md": post(execute=True, body=(
+        "```{python}\nfrom ipykernel.kernelapp import IPKernelApp\n"
+        "app = IPKernelApp.instance()\nprint(app.transport, app.ip.rsplit('/', 2)[-2][:13])\n```\n"))})
+    build(root)
+    cell = find_one(article(root), "div", cls="cell")
+    assert text_of(find_one(cell, "pre", cls="cell-output--stdout")) == "ipc chalk-kernel-"
 
 
 def test_without_jupyter_installed_the_build_names_the_extra(make_site) -> None:

@@ -13,12 +13,14 @@ light and the dark theme alike.
 
 from __future__ import annotations
 
+import atexit
 import os
+import socket
 import subprocess
 import tempfile
 from pathlib import Path
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, BinaryIO
 
 from .results import CellResult
 
@@ -112,14 +114,15 @@ def run_job(job: Job) -> Outcome:
     def timeout_of(cell: Any) -> int:  # chalk's setup is not the writer's code: it gets time of its own
         return 120 if cell.metadata.get("chalk") == "setup" else job.timeout
 
-    client = NotebookClient(notebook, kernel_name=job.kernel, timeout_func=timeout_of, startup_timeout=120,
-                            allow_errors=False, record_timing=False, on_cell_start=on_cell_start,
-                            resources={"metadata": {"path": job.cwd}})
     with tempfile.TemporaryDirectory(prefix="chalk-kernel-") as folder:
+        client = NotebookClient(notebook, kernel_name=job.kernel, timeout_func=timeout_of, startup_timeout=120,
+                                allow_errors=False, record_timing=False, on_cell_start=on_cell_start,
+                                resources={"metadata": {"path": job.cwd}}, config=_channels(folder))
         rc_file = Path(folder, "matplotlibrc")
         rc_file.write_text(MATPLOTLIBRC, encoding="utf-8")
         env = dict(os.environ, MATPLOTLIBRC=str(rc_file), PYDEVD_DISABLE_FILE_VALIDATION="1")
-        position, message, trace = _execute(client, env, current, job.timeout)
+        with open(Path(folder, "stderr"), "w+b") as stderr:
+            position, message, trace = _execute(client, env, stderr, current, job.timeout)
     failed = runnable[position - 1][0] if position is not None else None
     outputs = {index: tuple(_plain(o) for o in notebook.cells[number + 1].outputs)
                for number, (index, _, _) in enumerate(runnable)}
@@ -129,13 +132,29 @@ def run_job(job: Job) -> Outcome:
     return Outcome(job.rel, results, failed, message, trace)
 
 
-def _execute(client: Any, env: dict[str, str], current: list[int],
+def _channels(folder: str) -> Any:
+    """Kernel settings: where the system has them, Unix sockets in ``folder`` instead of TCP ports.
+
+    A TCP port is picked free, let go, and only then bound by the kernel; another kernel or server
+    starting meanwhile can take it, and the kernel dies before it replies (jupyter_client#154).
+    A socket file in a folder of this run's own cannot be taken."""
+    from traitlets.config import Config
+
+    if not hasattr(socket, "AF_UNIX"):
+        return Config()
+    return Config({"KernelManager": {"transport": "ipc", "ip": os.path.join(folder, "kernel")}})
+
+
+def _execute(client: Any, env: dict[str, str], stderr: BinaryIO, current: list[int],
              timeout: int) -> tuple[int | None, str, tuple[str, ...]]:
-    """Run the notebook; returns (position of the failing cell or None, message, traceback lines)."""
+    """Run the notebook; returns (position of the failing cell or None, message, traceback lines).
+
+    The kernel process's own stderr (not the cells', which come as messages) goes to `stderr`, so
+    that a kernel that dies while starting says why."""
     from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
     try:
-        client.execute(env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        client.execute(env=env, stdout=subprocess.DEVNULL, stderr=stderr)
     except CellTimeoutError:
         if current[0] == 0:
             raise RuntimeError("chalk's kernel setup timed out") from None
@@ -145,8 +164,18 @@ def _execute(client: Any, env: dict[str, str], current: list[int],
             raise RuntimeError(f"chalk's kernel setup failed: {exc}") from None
         return current[0], f"{exc.ename}: {exc.evalue}" if exc.evalue else exc.ename, last_lines(exc.traceback)
     except DeadKernelError:
-        return max(current[0], 1), "the kernel died while running this cell", ()
+        return max(current[0], 1), " ".join(filter(None, ["the kernel died while running this cell", _said(stderr)])), ()
+    except RuntimeError as exc:  # jupyter_client's "Kernel died before replying to kernel_info"
+        atexit.unregister(client._cleanup_kernel)  # nbclient cleaned up already; at exit it would only fail
+        raise RuntimeError(" ".join(filter(None, [str(exc), _said(stderr)]))) from None
     return None, "", ()
+
+
+def _said(stderr: BinaryIO, count: int = 3) -> str:
+    """The last lines a kernel process wrote to its stderr, as one line (empty if it said nothing)."""
+    stderr.seek(0)
+    lines = [line.strip() for line in stderr.read().decode("utf-8", "replace").splitlines() if line.strip()]
+    return f"(the kernel said: {' / '.join(lines[-count:])})" if lines else ""
 
 
 def _plain(output: Any) -> dict[str, Any]:

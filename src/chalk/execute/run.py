@@ -162,7 +162,8 @@ class Executor:
         for plan, outcome in zip(plans, outcomes):
             if isinstance(outcome, str):
                 diagnostics.add(error(f"execute: could not run this article's cells: {outcome}", plan.article.rel,
-                                      plan.cells[0].line))
+                                      plan.cells[0].line, hint=f"start the kernel by hand to see what it says: jupyter kernel "
+                                      f"--kernel {plan.settings.kernel}"))
                 continue
             problems = self._problems(plan, outcome)
             cells = ArticleCells(outcome.results, plan.article.jupytext, "run", outcome.failed_cell,
