@@ -82,3 +82,27 @@ def test_state_round_trips_and_damage_is_ignored(tmp_path: Path) -> None:
     assert restore(cache.Store(tmp_path, "salt-2")).checks == {}  # another chalk: nothing is trusted
     (tmp_path / cache.STATE_FILE).write_bytes(b"not a database" * 50)
     assert restore(cache.Store(tmp_path, "salt-1")).checks == {}  # damaged: a cold build
+
+
+def test_installed_versions_agree_with_importlib_metadata() -> None:
+    """The salt's library versions, read from the dist-info folders, as importlib.metadata reads them."""
+    from importlib.metadata import version
+
+    names = (*cache.SALTED_LIBRARIES, "PyYAML", "chalk-ssg", "no-such-distribution-here")
+    found = cache.installed_versions(names)
+    assert list(found) == list(names)
+    for name in names[:-1]:
+        assert found[name] == version(name), name
+    assert found["no-such-distribution-here"] == "?"
+
+
+def test_installed_versions_take_the_first_folder_on_the_path_and_any_spelling(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    first, second = tmp_path / "first", tmp_path / "second"
+    for folder, entries in ((first, ["Py_Widget-2.0.dist-info", "widget_tools-1.0.dist-info"]),
+                            (second, ["py.widget-9.9.dist-info", "gadget-3.1.dist-info", "gadget_x-0.1.dist-info"])):
+        for entry in entries:
+            (folder / entry).mkdir(parents=True)
+    monkeypatch.setattr("sys.path", [str(tmp_path / "missing"), str(first), str(second)])
+    assert cache.installed_versions(["py-widget", "Gadget", "widget"]) == {
+        "py-widget": "2.0", "Gadget": "3.1", "widget": "?"}
