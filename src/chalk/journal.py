@@ -132,7 +132,7 @@ def apply(journal: Journal) -> None:
             _backward(journal, move)
         raise
     (journal.staging / JOURNAL).unlink()
-    prune_empty(journal.output, {journal.staging})
+    prune_emptied(journal.output, [move.rel for move in journal.moves if not move.new])
 
 
 def _forward(journal: Journal, move: Move) -> None:
@@ -195,6 +195,21 @@ def _read_journal(path: Path) -> list[Move] | None:
     if not isinstance(data, dict) or data.get("version") != VERSION:
         return None
     return [Move(*item) for item in data.get("moves", []) if isinstance(item, list) and len(item) == 3]
+
+
+def prune_emptied(output: Path, removed: list[str]) -> None:
+    """Remove the folders that removing these files (paths in ``output``, all gone already) left
+    empty. From each file's folder up: a folder that still holds anything (or is gone) ends that
+    climb, and whichever climb removes a folder's last subfolder goes on to try the folder. Only
+    these ancestors are tried: walking the whole output after every save cost ~50 ms at 1,000 pages."""
+    for rel in removed:
+        parent = rel.rpartition("/")[0]
+        while parent:
+            try:
+                os.rmdir(os.path.join(output, parent))  # fails (and is left) unless empty
+            except OSError:
+                break
+            parent = parent.rpartition("/")[0]
 
 
 def prune_empty(output: Path, keep: set[Path], protected: tuple[str, ...] = (".git",)) -> None:

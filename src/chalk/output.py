@@ -69,15 +69,16 @@ def write_site(output: Path, files: dict[str, bytes | Path]) -> WriteStats:
     is completed by the next call. Raises :class:`BuildError` with ``path: message`` for
     operating-system failures (full disk, read-only folder, unreadable source, name too long).
     """
-    _, links = _inventory(output)
+    inventory = _inventory(output)
     for rel in files:  # every path checked before anything is written
-        safe_target(output, rel, bool(links))
+        if inventory[1] or not _plain(rel):  # a plain path with no link in the folder cannot leave it
+            safe_target(output, rel, bool(inventory[1]))
     try:
         output.parent.mkdir(parents=True, exist_ok=True)
         with journal.locked(output.parent):
             if journal.recover(output):
-                _, links = _inventory(output)
-            plan = _plan(output, files)
+                inventory = _inventory(output)
+            plan = _plan(output, files, *inventory)
             if not plan.changes:
                 return WriteStats(0, plan.unchanged, 0)
             staging = journal.choose_staging(output)
@@ -118,9 +119,15 @@ class _Plan:
         return journal.Journal(output, staging, moves)
 
 
-def _plan(output: Path, files: dict[str, bytes | Path]) -> _Plan:
+def _plain(rel: str) -> bool:
+    """Whether ``rel`` is a relative path of ordinary names (what safe_target accepts as it is),
+    told from the string alone: no Path is made for the thousand pages a build checks."""
+    return bool(rel) and rel[0] != "/" and "\\" not in rel and "\0" not in rel and \
+        all(part not in ("", ".", "..") for part in rel.split("/"))
+
+
+def _plan(output: Path, files: dict[str, bytes | Path], existing: set[str], links: set[str]) -> _Plan:
     plan = _Plan()
-    existing, links = _inventory(output)
     name_max = _name_max(output)
     blockers: set[str] = set()
     for rel, data in files.items():
@@ -130,8 +137,7 @@ def _plan(output: Path, files: dict[str, bytes | Path]) -> _Plan:
             prefix = "/".join(parts[:depth])
             if prefix in existing:  # a plain file (or link) where a folder must go: chalk owns that name
                 blockers.add(prefix)
-        target = output / rel
-        if rel in existing and rel not in links and _same(target, data):
+        if rel in existing and rel not in links and _same(os.path.join(output, rel), data):
             plan.unchanged += 1
         else:
             plan.puts.append(rel)
@@ -188,15 +194,17 @@ def _write(path: Path, data: bytes | Path) -> None:
     os.chmod(path, 0o644)
 
 
-def _same(target: Path, data: bytes | Path) -> bool:
-    if data == target:
-        return target.is_file()  # reused as it is: the page was not rendered again
+def _same(target: str, data: bytes | Path) -> bool:
+    """Whether the file at ``target`` (a path as text: no Path made per page) holds ``data``."""
+    if isinstance(data, Path) and str(data) == target:
+        return os.path.isfile(target)  # reused as it is: the page was not rendered again
     try:
-        if not target.is_file():
-            return False
         if isinstance(data, Path):
-            return filecmp.cmp(target, data, shallow=False)
-        return target.stat().st_size == len(data) and target.read_bytes() == data
+            return os.path.isfile(target) and filecmp.cmp(target, data, shallow=False)
+        if os.stat(target).st_size != len(data) or not os.path.isfile(target):
+            return False
+        with open(target, "rb") as handle:
+            return handle.read() == data
     except OSError as exc:
         if isinstance(data, Path) and exc.filename == str(data):
             raise  # the source cannot be read: reported as such

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from chalk.errors import UsageError
+from chalk import journal
 from chalk.output import check_output_dir, safe_target, write_site
 from support.sites import build, post, snapshot_tree
 
@@ -25,6 +26,20 @@ def age(path: Path, seconds: int = 100) -> None:
 def test_safe_target_rejects_paths_leaving_the_folder(tmp_path, rel):
     with pytest.raises(UsageError):
         safe_target(tmp_path / "public", rel)
+
+
+@pytest.mark.parametrize("rel", ["../x", "/etc/x", "a/../../x", "..", "a/..", "", "a\\..\\x", "a\0b", "./../x"])
+def test_write_site_refuses_the_same_paths_with_no_link_in_the_folder(tmp_path, rel):
+    """write_site tells plain paths from the string alone; anything else goes through safe_target."""
+    with pytest.raises(UsageError):
+        write_site(tmp_path / "public", {"index.html": b"i", rel: b"x"})
+    assert not (tmp_path / "public").exists() and sorted(tmp_path.iterdir()) == []
+
+
+def test_write_site_writes_paths_safe_target_would_tidy(tmp_path):
+    write_site(tmp_path / "public", {"./a.css": b"a", "posts//b.html": b"b"})
+    assert (tmp_path / "public" / "a.css").read_bytes() == b"a"
+    assert (tmp_path / "public" / "posts" / "b.html").read_bytes() == b"b"
 
 
 @pytest.mark.parametrize("rel, expected", [
@@ -86,6 +101,28 @@ def test_write_site_removes_stale_files_and_empty_folders_but_keeps_git(tmp_path
     assert (output / "posts" / "new" / "index.html").read_bytes() == b"new"
     assert (output / ".git" / "HEAD").exists()
     assert not list(output.rglob(".chalk-*"))  # no temporary files left behind
+
+
+def test_every_folder_a_removal_empties_goes_and_no_other(tmp_path):
+    output = tmp_path / "public"
+    gone = ["a/x.html", "a/b/c/index.html", "a/g/index.html", "keep/old/index.html"]
+    write_site(output, dict.fromkeys(["index.html", "keep/index.html", *gone], b"x"))
+    stats = write_site(output, dict.fromkeys(["index.html", "keep/index.html"], b"x"))
+    assert stats.removed == 4
+    assert sorted(p.relative_to(output).as_posix() for p in output.rglob("*")) == [
+        "index.html", "keep", "keep/index.html"]
+
+
+@pytest.mark.parametrize("order", [1, -1])
+def test_pruning_climbs_from_each_removed_file_in_any_order(tmp_path, order):
+    """a/ is empty only once a/b/c/ and a/g/ are gone: whichever climb removes its last
+    subfolder goes on to a/. A folder still holding a file ends the climb."""
+    removed = ["a/x.html", "a/b/c/index.html", "a/g/index.html", "keep/old/index.html"]
+    for folder in ("a/b/c", "a/g", "keep/old"):
+        (tmp_path / folder).mkdir(parents=True)
+    (tmp_path / "keep" / "index.html").write_text("x")
+    journal.prune_emptied(tmp_path, removed[::order])
+    assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*")) == ["keep", "keep/index.html"]
 
 
 def test_write_site_replaces_a_folder_or_inner_symlink_standing_where_a_file_goes(tmp_path):
