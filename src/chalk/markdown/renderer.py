@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterator
 
 import markdown as pymarkdown
+from markdown.extensions import Extension
 from markdown.extensions.toc import slugify_unicode
 from pygments.lexers import find_lexer_class_by_name
 from pygments.util import ClassNotFound
@@ -31,6 +32,7 @@ from .codeblocks import CodeBlockExtension
 from .context import DocumentContext
 from .diagrams import ENGINES, DiagramSlot, fence_slot, parse_slot, slot_html
 from .glossary import GlossaryExtension
+from .highlight import HighlightMemory, RememberingHighlightExtension
 from .katex import KatexEngine, katex_macros
 from .limits import bound
 from .math import MathExtension, MathFence
@@ -39,9 +41,9 @@ from .sidenotes import SidenoteExtension
 from .text import WORDS_PER_MINUTE, count_words, reading_text, summarize, summary_before_more
 from .xref import XrefExtension
 
-EXTENSIONS = [
+EXTENSIONS = [  # and pymdownx.highlight, as chalk.markdown.highlight's RememberingHighlightExtension
     "tables", "footnotes", "admonition", "attr_list", "def_list", "md_in_html", "smarty", "toc",
-    "pymdownx.superfences", "pymdownx.highlight",
+    "pymdownx.superfences",
 ]
 #: Everything that influences the HTML produced; part of every cache key.
 SETTINGS: dict[str, dict[str, Any]] = {
@@ -163,6 +165,7 @@ class MarkdownRenderer:
         self._glossary = glossary
         self._macros = katex_macros(math_macros or {})
         self._math = KatexEngine(self._macros)  # one per renderer: its QuickJS context and its formula cache
+        self.highlights = HighlightMemory()  # one per renderer too: the fenced blocks Pygments drew
         self._fresh()
 
     def _fresh(self) -> None:
@@ -181,7 +184,8 @@ class MarkdownRenderer:
                               {"name": "math", "class": "math", "format": MathFence(self._context, self._math).format},
                               custom_fence(self._cells)],
         }
-        own = [MathExtension(self._context, self._math), XrefExtension(self._context), CitationExtension(self._context),
+        highlight = RememberingHighlightExtension(self.highlights, **configs.pop("pymdownx.highlight"))
+        own: list[Extension] = [highlight, MathExtension(self._context, self._math), XrefExtension(self._context), CitationExtension(self._context),
                SidenoteExtension(), CodeBlockExtension(), CellExtension(self._cells), SmartySkipExtension()]
         if glossary is not None and glossary.terms:
             own.append(GlossaryExtension(glossary, self._context))
