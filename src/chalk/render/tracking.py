@@ -173,6 +173,15 @@ class Comparison:
                 value = getattr(obj, fact[1])
             except AttributeError:  # as templates see it: an item, or undefined
                 value = jinja2.Environment.getattr(_PLAIN_ENV, obj, fact[1])
+            if fact[1] != "content":  # fact_fingerprint's lookups for what most facts are, without its calls:
+                if value is None:      # text by its value, immutable values remembered by identity
+                    seen[fact] = _NONE
+                    continue
+                text = isinstance(value, str)
+                hit = digests.get(value if text else id(value))
+                if hit is not None and (text or hit[0] is value):
+                    seen[fact] = hit[1]
+                    continue
             seen[fact] = fact_fingerprint(obj, fact[1], value, digests)
 
 
