@@ -593,6 +593,52 @@ def test_each_editor_save_pattern_gives_exactly_one_rebuild(blog_site: Path, cha
         server.assert_clean_stop()  # Ctrl-C with a browser still listening: exit 0, no traceback
 
 
+def test_a_save_that_changes_nothing_is_no_news_to_the_browsers(blog_site: Path, chalk_serve):
+    """The same bytes saved again (or the rest of a "save all" the last build already read): the
+    terminal says so, no browser is told, and the served version stays, so none reloads on reconnecting."""
+    server = chalk_serve(blog_site)
+    port = server.port
+    alpha = blog_site / "content/posts/alpha.md"
+    with EventStream(port) as events:
+        version = events.next(type="hello")["version"]
+        alpha.write_bytes(alpha.read_bytes())
+        server.wait_for(r"^Checked in \d+ ms: nothing changed")
+        assert events.pending(quiet=QUIET) == []
+        alpha.write_text(alpha.read_text() + "\nOne more line.\n")
+        change = events.next(type="change")
+        assert change["version"] == version + 1 and "/blog/posts/alpha/" in change["pages"], change
+    with EventStream(port) as events:
+        assert events.next(type="hello")["version"] == version + 1
+    assert server.count(r"^Rebuilt in") == 2, server.output  # the first build and the real edit
+    server.assert_clean_stop()
+
+
+def test_the_watcher_reports_each_save_once_and_never_a_bare_folder(blog_site: Path):
+    """Linux reports a folder as modified after every entry made, renamed or removed in it; that event
+    adds nothing to the file's own, and arriving after the save settled it used to start a second rebuild."""
+    batches: list[set[Path]] = []
+    arrived = threading.Event()
+
+    def record(paths: set[Path]) -> None:
+        batches.append(paths)
+        arrived.set()
+
+    watcher = Watcher(blog_site, record)
+    watcher.start()
+    try:
+        for save in SAVES:
+            batches.clear()
+            arrived.clear()
+            save(blog_site, post("Alpha", "2024-01-10", body=f"By {save.__name__}.\n", tags=["one"]))
+            assert arrived.wait(5), save.__name__
+            time.sleep(QUIET)
+            assert len(batches) == 1, (save.__name__, batches)
+            assert all(path.is_file() for path in batches[0]), (save.__name__, batches)
+            assert blog_site.resolve() / "content/posts/alpha.md" in batches[0], (save.__name__, batches)
+    finally:
+        watcher.stop()
+
+
 def test_folders_created_after_the_start_are_watched(tmp_path: Path, chalk_serve):
     site = write_files(tmp_path / "bare", {"content/posts/alpha.md": post("Alpha", body="Alpha text.\n")},
                        site_yaml=ROOT_SITE_YAML)
@@ -601,8 +647,9 @@ def test_folders_created_after_the_start_are_watched(tmp_path: Path, chalk_serve
     with EventStream(port) as events:
         events.next(type="hello")
         for round in range(2):  # made, then deleted and made again
+            checked = server.count(r"^Checked in .*: nothing changed")
             (site / "templates").mkdir()
-            events.next(type="change")  # the new folder is noticed
+            server.wait_for(r"^Checked in .*: nothing changed", count=checked + 1)  # noticed; empty, so no news
             for version in ("one", "two"):
                 (site / "templates/post.html").write_text(TEMPLATE_OK.replace("Template says", f"Version {version}"))
                 expected = f"Version {version} Alpha".encode()

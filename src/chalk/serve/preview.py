@@ -125,11 +125,16 @@ class Preview:
             return self._failed([Diagnostic(f"internal error: {type(exc).__name__}: {exc}")])
         old = self.state.snapshot
         stamps, change = diff(old, files, base_path)
-        version = (old.version + 1) if old else 1
         # errors left are recoverable ones (formulas shown in error boxes) and failing cells (their pages show
         # the error under the cell): served, and listed in the overlay
         failures = list(builder.executor.failures)
-        self.state.snapshot, self.state.errors = Snapshot(files, stamps, version), [*loaded.diagnostics.errors, *failures]
+        errors = [*loaded.diagnostics.errors, *failures]
+        target = self._navigation_target(loaded, changed) if self.navigate else None
+        # a save the last build already read (the rest of a "save all"), or bytes saved unchanged
+        unchanged = (old is not None and not (change.pages or change.css or change.assets or target)
+                     and [d.format() for d in errors] == [d.format() for d in self.state.errors])
+        version = old.version if old is not None and unchanged else (old.version + 1 if old else 1)
+        self.state.snapshot, self.state.errors = Snapshot(files, stamps, version), errors
         self.state.cell_errors = bool(failures)
         self.state.base_path = base_path
         for warning in loaded.diagnostics.warnings:
@@ -137,13 +142,15 @@ class Preview:
         for item in self.state.errors:
             self.log(item.format())
         millis = (time.perf_counter() - start) * 1000
+        if unchanged:  # nothing for the browsers to do
+            self.log(f"Checked in {millis:.0f} ms: nothing changed")
+            return change
         done = builder.last_render
         detail = f", {done.rendered} rendered, {done.reused} reused"
         self.log(f"Rebuilt in {millis:.0f} ms: {len(change.pages)} pages changed{detail}")
         message: dict[str, Any] = {"type": "change", "version": version, "pages": change.pages,
                                    "css": change.css, "assets": change.assets,
                                    "errors": [d.format() for d in self.state.errors]}
-        target = self._navigation_target(loaded, changed) if self.navigate else None
         if target:
             message["navigate"] = target
         self.events.send(message)

@@ -94,6 +94,8 @@ class _Handler(FileSystemEventHandler):
     def on_any_event(self, event: FileSystemEvent) -> None:
         if event.event_type in ("opened", "closed_no_write"):
             return
+        if event.is_directory and event.event_type == "modified":
+            return  # an entry in the folder changed: that entry's own event says which, and may come first
         paths = [Path(str(p)) for p in (event.src_path, getattr(event, "dest_path", "")) if p]
         if event.is_directory and event.event_type in ("created", "moved") and self.on_new_folder:
             for path in paths[-1:]:  # the folder as it is now (a move's destination)
