@@ -76,7 +76,7 @@ def _make_page(config: Config, source: Source, content: Content, rendered: Rende
         has_images=content.has_images, has_source_links=content.has_source_links,
         summary=meta.summary if meta.summary is not None else rendered.summary,
         date=meta.date, updated=updated, author=author, draft=meta.draft,
-        toc=rendered.toc, show_toc=meta.toc and _heading_count(rendered.toc) >= 2,
+        toc=rendered.toc, show_toc=meta.toc and _two_headings_or_more(rendered.toc),
         word_count=rendered.word_count, reading_time=rendered.reading_time, extra=meta.extra,
         diagrams=list(content.slots), terms=rendered.terms, authors=meta.authors or ((Author(author),) if author else ()),
         updates=meta.updates, references=rendered.references, categories=meta.categories,
@@ -94,8 +94,9 @@ def _dated(post: Page) -> datetime:
     return post.date
 
 
-def _heading_count(toc: tuple[TocEntry, ...]) -> int:
-    return sum(1 + _heading_count(entry.children) for entry in toc)
+def _two_headings_or_more(toc: tuple[TocEntry, ...]) -> bool:
+    """A table of contents worth showing: two headings, at any levels (without counting them all)."""
+    return len(toc) >= 2 or (len(toc) == 1 and bool(toc[0].children))
 
 
 def _link_neighbours(posts: list[Page]) -> None:
@@ -109,9 +110,12 @@ def _collect_tags(config: Config, posts: list[Page], sources: list[Source], diag
     lines = {s.rel: s.meta.lines.get("tags", 1) for s in sources}
     names = {s.rel: s.meta.tags for s in sources}
     tags: dict[str, Tag] = {}
+    slugs: dict[str, str] = {}  # the same few names come back on many posts
     for post in reversed(posts):  # oldest first, so a tag keeps its earliest spelling
         for name in names[post.source]:
-            slug = slugify(name)
+            slug = slugs.get(name)
+            if slug is None:
+                slug = slugs[name] = slugify(name)
             if not slug:
                 diagnostics.add(error(f"tags: expected a tag with letters or digits, got {name!r}",
                                       post.source, lines[post.source]))
@@ -120,9 +124,11 @@ def _collect_tags(config: Config, posts: list[Page], sources: list[Source], diag
             if tag is None:
                 url = url_path(config, "tags", slug)
                 tag = tags[slug] = Tag(name, slug, url, absolute(config, url))
-            if post not in tag.posts:
-                tag.posts.insert(0, post)
+            if tag not in post.tags:  # two spellings of one tag on a post
+                tag.posts.append(post)
                 post.tags.append(tag)
+    for tag in tags.values():
+        tag.posts.reverse()  # newest first, as the posts are
     return sorted(tags.values(), key=lambda t: t.slug)
 
 

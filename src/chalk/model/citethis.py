@@ -24,6 +24,7 @@ if TYPE_CHECKING:  # pragma: no cover
 _SPECIAL = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#",
             "_": r"\_", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}"}
 _ESCAPES = str.maketrans(_SPECIAL)
+_NOT_KEY = re.compile(r"[^a-z0-9]")
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 
 
@@ -65,4 +66,4 @@ def _key(name: str, year: int, slug: str) -> str:
     family = name.split()[-1] if name.split() else "article"
     ascii_name = unicodedata.normalize("NFKD", family).encode("ascii", "ignore").decode().lower()
     word = slug.split("-")[0] if slug else ""
-    return re.sub(r"[^a-z0-9]", "", ascii_name) + str(year) + re.sub(r"[^a-z0-9]", "", word)
+    return _NOT_KEY.sub("", ascii_name) + str(year) + _NOT_KEY.sub("", word)
