@@ -129,11 +129,12 @@ class Preview:
         # the error under the cell): served, and listed in the overlay
         failures = list(builder.executor.failures)
         errors = [*loaded.diagnostics.errors, *failures]
+        shown = [d.format() for d in errors]
         target = self._navigation_target(loaded, changed) if self.navigate else None
         # a save the last build already read (the rest of a "save all"), or bytes saved unchanged
         unchanged = (old is not None and not (change.pages or change.css or change.assets or target)
-                     and [d.format() for d in errors] == [d.format() for d in self.state.errors])
-        version = old.version if old is not None and unchanged else (old.version + 1 if old else 1)
+                     and shown == [d.format() for d in self.state.errors])
+        version = 1 if old is None else old.version if unchanged else old.version + 1
         self.state.snapshot, self.state.errors = Snapshot(files, stamps, version), errors
         self.state.cell_errors = bool(failures)
         self.state.base_path = base_path
@@ -150,7 +151,7 @@ class Preview:
         self.log(f"Rebuilt in {millis:.0f} ms: {len(change.pages)} pages changed{detail}")
         message: dict[str, Any] = {"type": "change", "version": version, "pages": change.pages,
                                    "css": change.css, "assets": change.assets,
-                                   "errors": [d.format() for d in self.state.errors]}
+                                   "errors": shown}
         if target:
             message["navigate"] = target
         self.events.send(message)
