@@ -102,8 +102,9 @@ class _Handler(FileSystemEventHandler):
                 if path.parent == self.root and path.name in WATCHED:
                     self.on_new_folder(path)  # content/, templates/ or static/ made after the start
         relevant = [p for p in paths if is_relevant(p, self.root)]
-        if relevant:
-            self.debouncer.add(relevant, complete=event.event_type in ("closed", "moved"))
+        if relevant:  # a save is complete when a file is closed or renamed into place (not away: vim's backup)
+            into_place = event.event_type == "moved" and is_relevant(paths[-1], self.root)
+            self.debouncer.add(relevant, complete=event.event_type == "closed" or into_place)
 
 
 class Watcher:
