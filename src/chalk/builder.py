@@ -272,7 +272,11 @@ class Builder:
             records[source.rel], contents[source.rel] = record, record.content
         if self.incremental:
             self.state.content = records
-        return build_site(config, rendered, drawings, diagnostics, self.glossary, contents, drawn)
+        site = build_site(config, rendered, drawings, diagnostics, self.glossary, contents, drawn,
+                          self.state.own if self.incremental else None)
+        if self.incremental:
+            self.state.own = site.own
+        return site
 
     # ----------------------------------------------------------------------- stage 6 and the checks
 
@@ -341,10 +345,11 @@ class Builder:
                           search=search_enabled(config), previous=self.state.pages if self.incremental else None,
                           globals_key=assets.globals_key, output=output,
                           digests=self.state.digests if self.incremental else None,
-                          jobs=1 if self.options.preview else self.options.jobs or os.cpu_count() or 1)
+                          jobs=1 if self.options.preview else self.options.jobs or os.cpu_count() or 1,
+                          before=self.state.objects if self.incremental else None)
         if len(self.state.digests) > 64 * len(done.records) + 1024:  # bounded: let old values go now and then
             self.state.digests.clear()
-        self.state.pages, self.last_render = done.records, done
+        self.state.pages, self.state.objects, self.last_render = done.records, done.objects, done
         for rel in sorted(done.files.keys() & assets.files.keys()):
             diagnostics.add(Diagnostic(f"static/{rel} and a generated page both want {rel}", f"static/{rel}"))
         for rel in sorted(done.fresh):  # reused pages were cleaned when they were made

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -112,6 +113,12 @@ class Reads:
     facts: dict[Fact, bytes] = field(default_factory=dict)
     templates: set[str] = field(default_factory=set)
 
+    @cached_property
+    def objects(self) -> frozenset[str]:
+        """The model objects read (asked once the render is over: the facts never change after it;
+        remembered in memory only, as it is no field)."""
+        return frozenset(key for key, _ in self.facts)
+
 
 @dataclass(frozen=True)
 class PageRecord:
@@ -182,6 +189,9 @@ class State:
     search: SearchRecord | None = None
     environment: EnvironmentRecord | None = None
     digests: dict[object, tuple[Any, bytes]] = field(default_factory=dict)  # memory only: see render.fact_fingerprint
+    # memory only: the model objects the page records were last checked against (see render.Comparison)
+    objects: dict[str, Any] = field(default_factory=dict)
+    own: dict[str, Any] = field(default_factory=dict)  # memory only: chalk.model.build.OwnFields by source
 
 
 PERSISTED = ("sources", "markdown", "pages", "checks")

@@ -213,6 +213,60 @@ def test_every_incremental_build_equals_a_clean_build(site: Path, tmp_path: Path
     assert tree(site / "public") == clean_build(site, tmp_path / "clean")
 
 
+IN_SERIES = {  # edits whose effects reach other pages through series, dates and bylines
+    "show a part's series and its last change": lambda s: (s / "templates/post.html").write_text(
+        '{% extends "base.html" %}{% block content %}<h2>{{ page.title }}</h2>{{ page.content }}'
+        '{% if page.series %}<p>{{ page.series.title }}: {{ page.series.lastmod|isodate }}</p>{% endif %}'
+        '{% endblock %}', "utf-8"),
+    "put two articles in a series": lambda s: [(s / f"content/posts/post-{n}.md").write_text(
+        article(n).replace("tags:", f"series: Steps\nseries_part: {n - 9}\ntags:"), "utf-8") for n in (10, 11)],
+    "retitle a part (the series page lists it)": lambda s: (s / "content/posts/post-11.md").write_text(
+        article(11).replace('"Article 11"', '"Article eleven"').replace("tags:", "series: Steps\nseries_part: 2\ntags:"),
+        "utf-8"),
+    "update a part (the series' last change)": lambda s: (s / "content/posts/post-10.md").write_text(
+        article(10).replace("tags:", "series: Steps\nseries_part: 1\nupdated: 2024-01-14\ntags:"), "utf-8"),
+    "give an article an author": lambda s: (s / "content/posts/post-12.md").write_text(
+        article(12).replace("tags:", "author: Ada Lovelace\ntags:"), "utf-8"),
+}
+
+
+def test_a_builder_kept_across_edits_builds_what_a_clean_build_does(site: Path, tmp_path: Path) -> None:
+    """chalk serve keeps one Builder, which skips comparing the facts of model objects that are
+    the same as in its last build (chalk.render.tracking.same_objects): never a stale page."""
+    from chalk.builder import Builder
+    from chalk.options import BuildOptions
+
+    kept = Builder(site, BuildOptions(output=tmp_path / "kept", cache=False, jobs=1), incremental=True)
+    kept.build()
+    for name, edit in {**EDITS, **IN_SERIES}.items():
+        edit(site)
+        kept.build()
+        assert tree(tmp_path / "kept") == clean_build(site, tmp_path / "clean"), f"after: {name}"
+    assert kept.last_render.reused > 0  # the last edit re-rendered only what it touched
+
+
+def test_a_kept_builder_takes_over_what_unchanged_pages_hold_of_their_own(site: Path, tmp_path: Path) -> None:
+    from chalk.builder import Builder
+    from chalk.options import BuildOptions
+
+    kept = Builder(site, BuildOptions(output=tmp_path / "kept", cache=False, jobs=1), incremental=True)
+
+    def posts() -> dict[str, object]:
+        return {page.source: page for page in kept.build().site.posts}
+
+    first = posts()
+    (site / "content/posts/post-5.md").write_text(article(5, "Edited."), "utf-8")
+    second = posts()
+    same, edited = "content/posts/post-1.md", "content/posts/post-5.md"
+    assert second[same] is not first[same]  # a new model, with the very same values in it
+    assert [getattr(second[same], name) is getattr(first[same], name) for name in ("url", "permalink", "cite")] \
+        == [True, True, True]
+    assert "Edited." in second[edited].content and "Edited." not in first[edited].content
+    (site / "site.yaml").write_text("title: Renamed site\nbase_url: https://example.org/docs/\n", "utf-8")
+    third = posts()  # another configuration: every page's fields are worked out again
+    assert third[same].url == "/docs/posts/post-1/" and third[same].url is not second[same].url
+
+
 def test_unchanged_files_keep_their_mtime_and_unchanged_builds_do_nothing(site: Path, capsys) -> None:
     chalk_build(site)
     page = site / "public/posts/post-1/index.html"

@@ -7,6 +7,8 @@ names both.
 
 from __future__ import annotations
 
+import dataclasses
+from dataclasses import dataclass
 from datetime import datetime
 from itertools import groupby
 from typing import Any, Mapping
@@ -27,20 +29,34 @@ from .site import GlossaryEntry, Listing, Page, Paginator, Series, Site, Tag, Ye
 from .urls import absolute, output_file, own_output, own_url, url_path
 
 
+@dataclass(frozen=True)
+class OwnFields:
+    """What a page holds of its own (all but its links to other pages), and what it was made of:
+    the next model takes the very same values while those are the same (chalk serve)."""
+
+    source: Source
+    content: Content
+    rendered: Rendered
+    config: Config
+    fields: dict[str, Any]
+
+
 def build_site(config: Config, items: list[tuple[Source, Rendered]], drawings: dict[str, Drawing],
                diagnostics: Diagnostics, glossary: Glossary | None = None,
                contents: Mapping[str, Content] | None = None,
-               drawn: dict[tuple[str, str], Drawn] | None = None) -> Site:
+               drawn: dict[tuple[str, str], Drawn] | None = None,
+               earlier: Mapping[str, OwnFields] | None = None) -> Site:
     """Assemble the model from rendered sources; URL collisions go to ``diagnostics``.
 
     With a ``glossary`` (the one the Markdown was rendered with) there is a glossary page;
     ``drawn`` holds the drawings made from diagram text, by (article path, slot id).
     ``contents`` may give each source's finished HTML, worked out before (else it is made here).
+    ``earlier`` is the :attr:`Site.own` of a model built before, whose pages' own fields are
+    taken over where they were made of the same source, content, rendering and configuration.
     """
-    known = contents or {}
-    entries = [_make_page(config, source,
-                          known.get(source.rel) or fill_content(rendered, drawings, config.base_path, drawn),
-                          rendered) for source, rendered in items]
+    known, own = contents or {}, _OwnFieldsOf(config, earlier or {})
+    entries = [own.page(source, known.get(source.rel) or fill_content(rendered, drawings, config.base_path, drawn),
+                        rendered) for source, rendered in items]
     resolve_source_links(entries, {source.rel: source for source, _ in items}, diagnostics, config.root)
     posts = sorted(sorted((p for p in entries if p.kind == "post"), key=lambda p: (p.title, p.source)),
                    key=_dated, reverse=True)  # newest first; same day: by title
@@ -56,7 +72,41 @@ def build_site(config: Config, items: list[tuple[Source, Rendered]], drawings: d
     dates = [p.lastmod for p in posts if p.lastmod]
     return Site(config, posts, pages, tags, years, listings,
                 [slot for page in [*posts, *pages] for slot in page.diagrams], max(dates) if dates else None,
-                series, terms)
+                series, terms, own.made)
+
+
+class _OwnFieldsOf:
+    """Pages made with their own fields worked out anew, or taken over from ``earlier``."""
+
+    def __init__(self, config: Config, earlier: Mapping[str, OwnFields]):
+        self.config, self.earlier = config, earlier
+        self.same_config: dict[int, bool] = {}  # by id of an earlier model's configuration: equal to this one?
+        self.made: dict[str, OwnFields] = {}
+
+    def page(self, source: Source, content: Content, rendered: Rendered) -> Page:
+        was = self.earlier.get(source.rel)
+        if was is not None and was.source is source and was.content is content and was.rendered is rendered \
+                and self._same_config(was.config):
+            fields = was.fields
+        else:
+            fields = _own_fields(self.config, source, content, rendered)
+        self.made[source.rel] = OwnFields(source, content, rendered, self.config, fields)
+        return Page(**fields)
+
+    def _same_config(self, config: Config) -> bool:
+        same = self.same_config.get(id(config))
+        if same is None:
+            same = self.same_config[id(config)] = config is self.config or config == self.config
+        return same
+
+
+def _own_fields(config: Config, source: Source, content: Content, rendered: Rendered) -> dict[str, Any]:
+    """A page's own fields, and its "cite this" (made of them and the configuration)."""
+    page = _make_page(config, source, content, rendered)
+    return {field.name: getattr(page, field.name) for field in dataclasses.fields(Page) if field.name not in _LINKS}
+
+
+_LINKS = frozenset({"tags", "prev", "next", "series", "series_part", "series_prev", "series_next", "social_image"})
 
 
 def _make_page(config: Config, source: Source, content: Content, rendered: Rendered) -> Page:

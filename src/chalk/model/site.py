@@ -150,6 +150,7 @@ class Site:
     build_date: datetime | None
     series: list[Series] = field(default_factory=list)
     glossary: tuple[GlossaryEntry, ...] = ()
+    own: dict[str, Any] = field(default_factory=dict, repr=False)  # chalk.model.build.OwnFields by source
 
     @property
     def renderables(self) -> list[Page | Listing]:

@@ -114,27 +114,31 @@ class RenderedPages:
     files: dict[str, bytes | Path] = field(default_factory=dict)
     records: dict[str, PageRecord] = field(default_factory=dict)  # empty unless the render was tracked
     fresh: set[str] = field(default_factory=set)  # outputs rendered anew
+    objects: dict[str, Any] = field(default_factory=dict)  # the model objects the records hold true for
     rendered: int = 0
     reused: int = 0
 
 
 def render_all(env: TrackingEnvironment, site: Site, templates_root: Path, diagnostics: Diagnostics, *,
                search: bool = False, previous: Mapping[str, PageRecord] | None = None, globals_key: str = "",
-               output: Path | None = None, digests: Digests | None = None, jobs: int = 1) -> RenderedPages:
+               output: Path | None = None, digests: Digests | None = None, jobs: int = 1,
+               before: Mapping[str, Any] | None = None) -> RenderedPages:
     """Render every page of the site; each distinct template error is reported once.
 
     With ``previous`` records (``{}`` on a first build) each render is tracked; a page whose
     recorded inputs, templates and ``globals_key`` are all unchanged is reused instead of
     rendered again: its bytes from memory, or the file already in ``output`` if it is exactly
-    as last written. ``digests`` remembers fingerprints across builds. ``jobs`` processes share
-    the pages to render when there are many (see :func:`render_pages`).
+    as last written. ``digests`` remembers fingerprints across builds. ``before`` is the
+    :attr:`RenderedPages.objects` of the render that made ``previous`` (objects that are the
+    same need no fact looked at, see :class:`Comparison`). ``jobs`` processes share the pages
+    to render when there are many (see :func:`render_pages`).
     """
     context = site_context(site, search)
     tracked = previous is not None
-    compare = Comparison(site, context, template_hashes(env), globals_key, digests if digests is not None else {}) \
-        if tracked else None
+    compare = Comparison(site, context, template_hashes(env), globals_key, digests if digests is not None else {},
+                         before) if tracked else None
     env.digests = digests
-    result = RenderedPages()
+    result = RenderedPages(objects=compare.objects if compare is not None else {})
     reported: set[str] = set()
     plan: list[tuple[Page | Listing, bytes | Path | None, PageRecord | None]] = []  # (item, reused as, record)
     for item in site.renderables:

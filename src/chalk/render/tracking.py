@@ -9,10 +9,13 @@ build, whether every fact and template it read is still the same.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
-from datetime import date
+from itertools import compress
+from operator import attrgetter, is_not
+from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Mapping
 
 import jinja2
 
@@ -141,13 +144,20 @@ _PLAIN_ENV = jinja2.Environment()
 
 class Comparison:
     """Today's model, to compare earlier page records against; current fingerprints are worked
-    out once per build, as many pages read the same facts."""
+    out once per build, as many pages read the same facts.
+
+    With ``before``, the model objects the records were last checked against (chalk serve keeps
+    them), an object whose every field is the same as before (:func:`same_objects`) needs none
+    of its facts looked at: a page that read only such objects is unchanged without a look at
+    any fact, which keeps a save's comparison small however large the site is.
+    """
 
     def __init__(self, site: Site, context: SiteContext, templates: dict[str, str], globals_key: str,
-                 digests: Digests):
+                 digests: Digests, before: Mapping[str, Any] | None = None):
         self.objects = model_objects(site, context)
         self.templates, self.globals_key, self.digests = templates, globals_key, digests
         self.seen: dict[Fact, bytes | None] = {}
+        self.same = same_objects(before, self.objects) if before else frozenset()
 
     def unchanged(self, record: PageRecord) -> bool:
         """Whether everything the record's render read is the same now."""
@@ -156,6 +166,11 @@ class Comparison:
         if any(self.templates.get(name) != digest for name, digest in record.templates.items()):
             return False
         facts = record.reads.facts
+        if self.same:
+            changed = record.reads.objects - self.same
+            if not changed:
+                return True
+            facts = {fact: digest for fact, digest in facts.items() if fact[0] in changed}
         missing = set(facts).difference(self.seen)  # facts no page before this one read (one C loop)
         if missing:
             self._evaluate(missing)
@@ -210,3 +225,84 @@ def model_objects(site: Site, context: SiteContext) -> dict[str, Any]:
         if listing.paginator is not None:
             objects[object_key(listing.paginator) or ""] = listing.paginator
     return objects
+
+
+# what a model object's key is made of (as _OBJECT_KEYS), to compare long lists of them quickly
+_KEY_PARTS: dict[type, Callable[[Any], Any]] = {
+    Page: attrgetter("source"), Listing: attrgetter("output"), Tag: attrgetter("slug"), Year: attrgetter("year"),
+    Paginator: attrgetter("number"), Series: attrgetter("slug"),
+}
+
+
+def _same_references(old: list[Any] | tuple[Any, ...], new: list[Any] | tuple[Any, ...]) -> bool | None:
+    """For two lists of the same length of one kind of model object (the posts of a tag):
+    whether they name the same objects in the same order; None for any other list."""
+    if not new:
+        return True
+    kinds = set(map(type, new))
+    part = _KEY_PARTS.get(kinds.pop()) if len(kinds) == 1 else None
+    if part is None or set(map(type, old)) != {type(new[0])}:
+        return None
+    return list(map(part, old)) == list(map(part, new))
+
+
+# objects whose every attribute is a field or worked out from their own fields alone (a Series is
+# not: its lastmod reads its parts' dates), so equal fields mean equal attributes
+_SELF_CONTAINED = (Page, Listing, Tag, Year, Paginator, SiteContext)
+
+
+def same_objects(before: Mapping[str, Any], now: Mapping[str, Any]) -> frozenset[str]:
+    """The keys of the objects in ``now`` whose fields all hold the same as the object of that key
+    in ``before``, as a template would see them (:func:`same_value`)."""
+    same = []
+    for key, obj in now.items():
+        old = before.get(key)
+        if old is not None and type(old) is type(obj) and isinstance(obj, _SELF_CONTAINED) \
+                and _same_fields(vars(old), vars(obj)):
+            same.append(key)
+    return frozenset(same)
+
+
+def _same_fields(old: dict[str, Any], new: dict[str, Any]) -> bool:
+    if list(old) != list(new):
+        return False
+    # only the values that are not the very same object are looked at (found in C loops)
+    differing = compress(zip(old.values(), new.values()), map(is_not, old.values(), new.values()))
+    return all(same_value(a, b) for a, b in differing)
+
+
+def same_value(old: Any, new: Any) -> bool:
+    """Whether a template sees the same in ``new`` as in ``old``: the same text and numbers, the
+    same model objects (by key: what they hold are facts of their own), and containers and
+    dataclasses of the same, in the same order; anything else by its fingerprint.
+
+    A value the new model took over from the old one (an unchanged source's title, toc or
+    extra) is the very same object: those are never changed in place, so identity suffices."""
+    kind = type(new)
+    if kind is not type(old):
+        return False
+    if issubclass(kind, str):
+        return bool(old == new)
+    part = _KEY_PARTS.get(kind)
+    if part is not None:
+        return bool(part(old) == part(new))
+    if isinstance(new, _MODEL_TYPES):  # a subclass of one (none today)
+        return object_key(new) == object_key(old)
+    if kind is list or kind is tuple:
+        if len(old) != len(new):
+            return False
+        same_refs = _same_references(old, new)
+        if same_refs is not None:
+            return same_refs
+        return all(a is b or same_value(a, b) for a, b in zip(old, new))
+    if kind is dict:
+        return len(old) == len(new) and all(a == b and (x is y or same_value(x, y))
+                                            for (a, x), (b, y) in zip(old.items(), new.items()))
+    if kind in (int, bool, float, date, datetime):  # equal, and shown the same (0.0 and -0.0; time zones)
+        return bool(old == new) and repr(old) == repr(new)
+    if dataclasses.is_dataclass(new) and hasattr(new, "__dict__"):
+        fields, before = vars(new), vars(old)
+        if fields == before and all(type(value) is str or value is None for value in fields.values()):
+            return True  # text only (a citation, an author): equal is the same
+        return _same_fields(before, fields)
+    return fingerprint(old) == fingerprint(new)
