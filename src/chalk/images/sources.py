@@ -10,7 +10,7 @@ from pathlib import Path
 from urllib.parse import quote, unquote, urljoin, urlsplit
 
 from ..config import Config
-from ..content import bundle_resources
+from ..content import BUNDLE_INDEX, bundle_resources
 from ..errors import Diagnostics, error
 from ..model import Page
 
@@ -37,9 +37,12 @@ def bundle_files(config: Config, pages: list[Page], taken: dict[str, bytes | Pat
                  diagnostics: Diagnostics) -> dict[str, Path]:
     """Output path -> file for every page bundle's resources, published in the page's folder."""
     found: dict[str, Path] = {}
+    content_dir = config.content_dir
     for page in pages:
+        if posixpath.basename(page.source) != BUNDLE_INDEX:  # told from the name: no Path for most pages
+            continue
         source = config.root / page.source
-        for path in bundle_resources(source, config.content_dir):
+        for path in bundle_resources(source, content_dir):
             rel = posixpath.join(page_folder(page), path.relative_to(source.parent).as_posix())
             if rel in taken or rel in found:
                 other = f"static/{rel}" if rel in taken else found[rel].relative_to(config.root).as_posix()

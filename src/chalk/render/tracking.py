@@ -163,7 +163,7 @@ class Comparison:
         """Whether everything the record's render read is the same now."""
         if record.globals_key != self.globals_key:
             return False
-        if any(self.templates.get(name) != digest for name, digest in record.templates.items()):
+        if not record.templates.items() <= self.templates.items():  # each template as it was (one C loop)
             return False
         facts = record.reads.facts
         if self.same:
