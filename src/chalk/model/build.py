@@ -106,6 +106,8 @@ def _own_fields(config: Config, source: Source, content: Content, rendered: Rend
     return {field.name: getattr(page, field.name) for field in dataclasses.fields(Page) if field.name not in _LINKS}
 
 
+# filled in after a page is made (its links to other pages, its social image): each new page starts
+# from its own defaults, so no list (a page's tags) is ever shared by two models
 _LINKS = frozenset({"tags", "prev", "next", "series", "series_part", "series_prev", "series_next", "social_image"})
 
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+from datetime import date, datetime
 from itertools import compress
 from operator import attrgetter, is_not
-from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping
 
