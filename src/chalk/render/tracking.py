@@ -37,14 +37,20 @@ def object_key(obj: Any) -> str | None:
     return name(obj) if name is not None else None
 
 
+# the field that tells a model object from the others of its kind: its key is "kind:value"
+_KEY_PARTS: dict[type, Callable[[Any], Any]] = {
+    Page: attrgetter("source"), Listing: attrgetter("output"), Tag: attrgetter("slug"), Year: attrgetter("year"),
+    Paginator: attrgetter("number"), Series: attrgetter("slug"),
+}
+
+
+def _keyed(kind: str, part: Callable[[Any], Any]) -> Callable[[Any], str]:
+    return lambda obj: f"{kind}:{part(obj)}"
+
+
 _OBJECT_KEYS: dict[type, Callable[[Any], str]] = {
-    Page: lambda page: "page:" + page.source,
-    Listing: lambda listing: "listing:" + listing.output,
-    Tag: lambda tag: "tag:" + tag.slug,
-    Year: lambda year: f"year:{year.year}",
-    SiteContext: lambda _: "site",
-    Paginator: lambda paginator: f"paginator:{paginator.number}",
-    Series: lambda series: "series:" + series.slug,
+    **{cls: _keyed(cls.__name__.lower(), part) for cls, part in _KEY_PARTS.items()},
+    SiteContext: lambda _: "site",  # there is one
 }
 _MODEL_TYPES = tuple(_OBJECT_KEYS)
 REMEMBERED_REFS = 64  # lists of up to this many model objects (a page's tags) are remembered by what they name
@@ -227,13 +233,6 @@ def model_objects(site: Site, context: SiteContext) -> dict[str, Any]:
     return objects
 
 
-# what a model object's key is made of (as _OBJECT_KEYS), to compare long lists of them quickly
-_KEY_PARTS: dict[type, Callable[[Any], Any]] = {
-    Page: attrgetter("source"), Listing: attrgetter("output"), Tag: attrgetter("slug"), Year: attrgetter("year"),
-    Paginator: attrgetter("number"), Series: attrgetter("slug"),
-}
-
-
 def _same_references(old: list[Any] | tuple[Any, ...], new: list[Any] | tuple[Any, ...]) -> bool | None:
     """For two lists of the same length of one kind of model object (the posts of a tag):
     whether they name the same objects in the same order; None for any other list."""
@@ -295,8 +294,8 @@ def same_value(old: Any, new: Any) -> bool:
         if same_refs is not None:
             return same_refs
         return all(a is b or same_value(a, b) for a, b in zip(old, new))
-    if kind is dict:
-        return len(old) == len(new) and all(a == b and (x is y or same_value(x, y))
+    if kind is dict:  # keys as values too (1 and True are equal keys, shown otherwise)
+        return len(old) == len(new) and all((a is b or same_value(a, b)) and (x is y or same_value(x, y))
                                             for (a, x), (b, y) in zip(old.items(), new.items()))
     if kind in (int, bool, float, date, datetime):  # equal, and shown the same (0.0 and -0.0; time zones)
         return bool(old == new) and repr(old) == repr(new)
