@@ -10,7 +10,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "src"))
 
-from chalk.cli import build_script_main  # noqa: E402
+from chalk.cli import build_script_main, exit_now  # noqa: E402
 
 if __name__ == "__main__":
-    sys.exit(build_script_main())
+    exit_now(build_script_main())

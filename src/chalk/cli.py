@@ -9,12 +9,15 @@ message`` lines and exit code 1, never a traceback.
 from __future__ import annotations
 
 import argparse
+import atexit
 import gc
+import os
 import sys
+import threading
 import time
 from datetime import date
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, NoReturn, Sequence
 
 from . import __version__
 from .cache import CACHE_DIR
@@ -327,6 +330,26 @@ def os_error_line(exc: OSError) -> str:
     except (ValueError, OSError, TypeError):
         pass
     return f"{where}: {exc.strerror or exc}"
+
+
+def run(argv: Sequence[str] | None = None) -> NoReturn:
+    """The console script: :func:`main`, then :func:`exit_now` with its exit code."""
+    exit_now(main(argv))
+
+
+def exit_now(code: int) -> NoReturn:
+    """End the process as ``sys.exit(code)`` would, without freeing a build's million objects one
+    by one first (a tenth of an edit's rebuild): output is flushed and atexit handlers run, and
+    while another thread still runs, Python's own shutdown (which waits for it) is used."""
+    if threading.active_count() > 1:
+        sys.exit(code)
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        code = code or 120  # what Python exits with when it cannot flush its output
+    atexit._run_exitfuncs()
+    os._exit(code)
 
 
 def build_script_main(argv: Sequence[str] | None = None) -> int:

@@ -68,6 +68,35 @@ def test_unknown_command_is_a_usage_error(tmp_path):
     assert "invalid choice" in stderr
 
 
+QUICK_EXIT = """
+import atexit, sys, threading, time
+from chalk.cli import exit_now
+atexit.register(lambda: print("atexit ran", flush=True))
+if sys.argv[1] == "thread":  # a thread still running: Python's own shutdown waits for it
+    threading.Thread(target=lambda: (time.sleep(0.3), print("thread done", flush=True))).start()
+print("output", end="")
+sys.stderr.write("problem")
+exit_now(int(sys.argv[2]))
+"""
+
+
+@pytest.mark.parametrize("thread", ["thread", "alone"])
+@pytest.mark.parametrize("code", [0, 1])
+def test_the_quick_exit_keeps_the_exit_code_the_output_and_atexit(tmp_path, thread, code):
+    status, stdout, stderr = run_python("-c", QUICK_EXIT, thread, str(code), cwd=tmp_path)
+    assert status == code
+    assert stderr == "problem"
+    expected = ["outputatexit ran"] if thread == "alone" else ["outputthread done", "atexit ran"]
+    assert stdout.splitlines() == expected
+
+
+def test_a_failed_build_exits_1_through_the_quick_exit(make_site):
+    root = make_site({"content/posts/x.md": "---\ntitle: [unclosed\n---\nText.\n"})
+    code, stdout, stderr = run_chalk("build", cwd=root)
+    assert code == 1
+    assert "content/posts/x.md:3: front matter: invalid YAML" in stderr and "Build failed" in stderr
+
+
 def test_python_build_py_equals_chalk_build(tmp_path):
     a = copy_repo_site(tmp_path / "a")
     b = copy_repo_site(tmp_path / "b")
