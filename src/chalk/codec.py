@@ -2,7 +2,7 @@
 
 Plain JSON values stay themselves. Everything else is a tagged object, ``{"$tag": ...}``:
 tuples, sets, bytes, dates, paths, ``Markup``, chalk's enums and chalk's own dataclasses
-(``{"$c": "chalk.module:Class", "f": {field: value}}``), plus two compact shapes the
+(``{"$c": "chalk.module:Class", "v": [each field's value, in order]}``), plus two compact shapes the
 incremental state is mostly made of (``{(object, attribute): digest}`` and
 ``{name: (mtime, size)}``). Decoding makes only chalk dataclasses and enums (checked to be
 defined in a ``chalk`` module) or those value types; a row naming anything else raises
@@ -67,7 +67,7 @@ def _encode_other(value: Any) -> Any:
         return {"$fs" if isinstance(value, frozenset) else "$s": [encode(item) for item in value]}
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         name, fields = _stored_fields(type(value))
-        return {"$c": name, "f": {field: encode(getattr(value, field)) for field in fields}}
+        return {"$c": name, "v": [encode(getattr(value, field)) for field in fields]}
     raise Unstorable(f"cannot store a {type(value).__name__}")
 
 
@@ -87,7 +87,7 @@ def _class_name(cls: type) -> str:
     return f"{cls.__module__}:{cls.__qualname__}"
 
 
-_CLASSES: dict[str, tuple[type, dict[str, bool]]] = {}  # name -> (class, field -> passed to __init__)
+_CLASSES: dict[str, tuple[type, dict[str, bool]]] = {}  # name -> (class, field -> passed to __init__), in order
 _PLAIN: dict[type, bool] = {}  # dataclass -> made without __init__ (no __post_init__, no __slots__)
 
 
@@ -107,10 +107,14 @@ def _chalk_class(name: str) -> tuple[type, dict[str, bool]]:
     return cls, fields
 
 
-def _make(name: str, values: dict[str, Any]) -> Any:
+def _make(name: str, stored: Any) -> Any:
+    """The chalk dataclass ``name`` with the ``stored`` field values, in the order of its fields
+    (the store's salt holds a digest of chalk's code, so rows always come from these very classes;
+    the count is checked all the same)."""
     cls, fields = _chalk_class(name)
-    if values.keys() != fields.keys():
+    if type(stored) is not list or len(stored) != len(fields):
         raise Unstorable(f"{cls.__name__}: stored fields do not match")
+    values = dict(zip(fields, stored))
     plain = _PLAIN.get(cls)
     if plain is None:
         plain = _PLAIN[cls] = bool(fields) and not hasattr(cls, "__post_init__") and "__slots__" not in vars(cls)
@@ -140,7 +144,7 @@ _TAGS: dict[str, Callable[[dict[str, Any]], Any]] = {
     "$b": lambda d: bytes.fromhex(d["$b"]),
     "$fs": lambda d: frozenset(d["$fs"]),
     "$s": lambda d: set(d["$s"]),
-    "$c": lambda d: _make(d["$c"], d["f"]),
+    "$c": lambda d: _make(d["$c"], d.get("v")),
 }
 
 

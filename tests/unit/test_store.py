@@ -59,9 +59,11 @@ def test_a_damaged_long_string_row_is_refused(damage) -> None:
 
 
 @pytest.mark.parametrize("row", [
-    {"$c": "os:system", "f": {"command": "true"}},
-    {"$c": "builtins:eval", "f": {}},
-    {"$c": "chalk.cache:Store", "f": {}},  # chalk's, but not a dataclass
+    {"$c": "os:system", "v": ["true"]},
+    {"$c": "builtins:eval", "v": []},
+    {"$c": "chalk.cache:Store", "v": []},  # chalk's, but not a dataclass
+    {"$c": "chalk.incremental:CheckRecord", "v": [{"$b": "00"}, 3]},  # too few fields
+    {"$c": "chalk.incremental:CheckRecord", "f": {"content_digest": {"$b": "00"}}},  # no values
     {"$e": "os:environ", "v": 1},
     {"$nope": 1},
 ])
