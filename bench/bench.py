@@ -240,6 +240,8 @@ class Chalk:
         if snapshot and pkg.parent.name == "src" and theme_dir == pkg.parents[1]:
             snap = workdir / "chalk-snapshot"
             shutil.copytree(pkg, snap / "src" / "chalk", ignore=shutil.ignore_patterns("__pycache__"))
+            # compiled once, as `pip install` does: else (PYTHONDONTWRITEBYTECODE) each run compiles it anew
+            subprocess.run([sys.executable, "-m", "compileall", "-q", str(snap / "src")], check=True, timeout=300)
             for part in ("templates", "static"):
                 if (theme_dir / part).is_dir():
                     shutil.copytree(theme_dir / part, snap / part)
