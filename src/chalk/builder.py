@@ -24,7 +24,7 @@ from typing import Any, Iterator, Mapping
 
 from .assets import PYGMENTS_CSS, content_hash, pygments_css, static_files
 from .cache import CACHE_DIR, quick_salt
-from .check import SourceText, check_pages
+from .check import SourceText, check_pages, ids_in
 from .config import Config, load_config, with_base_url
 from .content import Source, files_under, sources_among, unreadable, unused_files_warning
 from .drawing import Drawer, DrawingStore, Drawings, Drawn, standalone
@@ -397,7 +397,11 @@ class Builder:
     def check(self, loaded: Loaded, files: dict[str, bytes | Path]) -> list[Diagnostic]:
         """The internal checks, as warnings; a page keeps its results while nothing it points to changed."""
         previous = self.state.checks if self.incremental and self.state.checked_outputs else None
-        changed = self.last_render.fresh | (set(files) ^ self.state.checked_outputs) if previous is not None else None
+        changed = None
+        if previous is not None:  # a page rendered anew with the very same anchors leaves links to it as they were
+            moved = {rel for rel in self.last_render.fresh
+                     if not _same_anchors(self.last_render.replaced.get(rel), files.get(rel))}
+            changed = moved | (set(files) ^ self.state.checked_outputs)
         checked = check_pages(loaded.site, files, loaded.texts, previous, changed)
         if self.incremental:
             self.state.checks, self.state.checked_outputs = checked.records, frozenset(files)
@@ -426,6 +430,12 @@ def _output_key(target: Path, root: Path) -> str:
         return "./" + target.resolve().relative_to(root.resolve()).as_posix()
     except ValueError:
         return str(target)
+
+
+def _same_anchors(before: bytes | None, now: bytes | Path | None) -> bool:
+    """Whether a page rendered anew still has exactly the ids it had (known only while its last
+    bytes are in memory: chalk serve)."""
+    return isinstance(before, bytes) and isinstance(now, bytes) and ids_in(before) == ids_in(now)
 
 
 def _drawn_files(drawn: dict[tuple[str, str], Drawn], slots: list[DiagramSlot]) -> dict[str, bytes]:

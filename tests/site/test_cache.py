@@ -267,6 +267,35 @@ def test_a_kept_builder_takes_over_what_unchanged_pages_hold_of_their_own(site: 
     assert third[same].url == "/docs/posts/post-1/" and third[same].url is not second[same].url
 
 
+def test_a_kept_builder_checks_links_again_only_when_their_target_s_anchors_change(site: Path, tmp_path: Path) -> None:
+    from chalk.builder import Builder
+    from chalk.options import BuildOptions
+
+    # as chalk serve builds: pages stay in memory, so a page rendered anew is known by its last bytes
+    kept = Builder(site, BuildOptions(output=tmp_path / "kept", cache=False, jobs=1, preview=True), incremental=True)
+    about = site / "content/about.md"
+    about.write_text("---\ntitle: About\n---\nSee [the details](posts/post-0.md#details).\n", "utf-8")
+
+    def anchor_warnings() -> list[str]:
+        loaded = kept.load()
+        kept.outputs(loaded)
+        return [d.format() for d in loaded.diagnostics.warnings
+                if "no anchor" in d.message and d.path == "content/about.md"]
+
+    assert anchor_warnings() == []
+    target = site / "content/posts/post-0.md"
+    target.write_text(article(0, "More text, same headings."), "utf-8")
+    assert anchor_warnings() == []
+    before = kept.state.checks["about/index.html"]
+    target.write_text(article(0, "Yet more text, same headings."), "utf-8")
+    assert anchor_warnings() == [] and kept.state.checks["about/index.html"] is before  # kept as it was
+    target.write_text(article(0).replace("## Details", "## Particulars"), "utf-8")
+    assert anchor_warnings() == ["content/about.md:4: warning: link to /blog/posts/post-0/#details: "
+                                 "no anchor #details on that page (headings, footnotes and diagram ids are anchors)"]
+    target.write_text(article(0), "utf-8")
+    assert anchor_warnings() == []
+
+
 def test_unchanged_files_keep_their_mtime_and_unchanged_builds_do_nothing(site: Path, capsys) -> None:
     chalk_build(site)
     page = site / "public/posts/post-1/index.html"

@@ -115,6 +115,7 @@ class RenderedPages:
     records: dict[str, PageRecord] = field(default_factory=dict)  # empty unless the render was tracked
     fresh: set[str] = field(default_factory=set)  # outputs rendered anew
     objects: dict[str, Any] = field(default_factory=dict)  # the model objects the records hold true for
+    replaced: dict[str, bytes] = field(default_factory=dict)  # outputs rendered anew: their last bytes, if in memory
     rendered: int = 0
     reused: int = 0
 
@@ -148,6 +149,8 @@ def render_all(env: TrackingEnvironment, site: Site, templates_root: Path, diagn
                 and (kept.data is not None or (kept := kept.on_disk(target)) is not None):
             plan.append((item, kept.data if kept.data is not None else target, kept))
         else:
+            if kept is not None and kept.data is not None:
+                result.replaced[item.output] = kept.data
             plan.append((item, None, None))
     made = iter(render_pages(env, [item for item, _, kept in plan if kept is None], context, templates_root,
                              compare is not None, jobs))
