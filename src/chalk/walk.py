@@ -37,7 +37,7 @@ def walk_files(folder: Path, root: Path, diagnostics: Diagnostics | None = None,
     inside = (limit or root).resolve()
     problems = diagnostics if diagnostics is not None else Diagnostics()
     _walk(folder, (), inside, {folder.resolve()}, found, problems, skip or (lambda parts: False), root)
-    return sorted(found)
+    return found  # sorted already: each folder's entries by name, depth first, is the order of their parts
 
 
 def _walk(path: Path, parts: tuple[str, ...], inside: Path, active: set[Path], found: list[Path],

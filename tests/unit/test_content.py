@@ -327,3 +327,18 @@ def test_discover_skips_hidden_and_underscore_files(tmp_path):
 
 def test_discover_without_content_folder(tmp_path):
     assert discover(tmp_path / "content") == []
+
+
+def test_files_are_found_in_path_order_however_their_names_sort_as_text(tmp_path: Path) -> None:
+    """walk_files hands back its depth-first finds unsorted: that must already be Path order
+    ('a/x.md' before 'a-b.md', though '-' sorts before '/' as text)."""
+    from chalk.walk import walk_files
+
+    names = ["a-b.md", "a/x.md", "a/b/c.md", "a.md", "B.md", "a b/z.md", "a/b-c/d.md", "a/b.md", "é.md", "z/a.md"]
+    for name in names:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("x", "utf-8")
+    found = walk_files(tmp_path, tmp_path)
+    assert found == sorted(tmp_path / name for name in names)
+    assert [p.relative_to(tmp_path).as_posix() for p in found][:6] == \
+        ["B.md", "a/b/c.md", "a/b-c/d.md", "a/b.md", "a/x.md", "a b/z.md"]
