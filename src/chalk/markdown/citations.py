@@ -61,6 +61,8 @@ def parse_citation(body: str) -> tuple[CiteItem, ...] | None:
 
 
 class _CitationInline(InlineProcessor):
+    needs = ("@",)  # in every text it matches in (chalk.markdown.quick tries it only there)
+
     def __init__(self, pattern: str, md: Markdown, context: DocumentContext):
         super().__init__(pattern, md)
         self.context = context

@@ -160,9 +160,10 @@ class _Converter:
 class _InlineMath(InlineProcessor):
     """One kind of delimiter inside a paragraph; ``display`` None means "display when on lines of its own"."""
 
-    def __init__(self, pattern: str, md: Markdown, convert_: _Converter, display: bool | None):
+    def __init__(self, pattern: str, md: Markdown, convert_: _Converter, display: bool | None, needs: str):
         super().__init__(pattern, md)
         self.convert, self.display = convert_, display
+        self.needs = (needs,)  # in every text it matches in (chalk.markdown.quick tries it only there)
 
     def handleMatch(self, m: re.Match[str], data: str) -> tuple[Any, int | None, int | None]:  # type: ignore[override]  # noqa: E501,N802
         if _IN_LINK_TARGET.search(data[:m.start(0)]):
@@ -220,6 +221,8 @@ def _balanced_close(data: str, start: int, closer: str) -> int:
 
 class _ProseReference(InlineProcessor):
     """``\\eqref{x}`` / ``\\ref{x}`` outside math: a cross-reference, as MathJax makes it."""
+
+    needs = ("ref{",)  # in every text it matches in (chalk.markdown.quick tries it only there)
 
     def handleMatch(self, m: re.Match[str], data: str) -> tuple[Any, int, int]:  # type: ignore[override]  # noqa: N802
         name = m.group(2).removeprefix("eq:")
@@ -308,11 +311,11 @@ class MathExtension(Extension):
         convert_ = _Converter(self.context, self.engine)
         # after code spans (190), before escapes (180): the TeX is seen exactly as written
         patterns = [
-            (_InlineMath(DOLLARS_RE, md, convert_, None), "chalk-math-dollars", 189),
-            (_InlineMath(ENVIRONMENT_RE, md, convert_, True), "chalk-math-environment", 188),
-            (_InlineMath(BRACKETS_RE, md, convert_, True), "chalk-math-brackets", 187),
-            (_InlineMath(PARENS_RE, md, convert_, False), "chalk-math-parens", 186),
-            (_InlineMath(INLINE_MATH_RE, md, convert_, False), "chalk-math", 185),
+            (_InlineMath(DOLLARS_RE, md, convert_, None, "$$"), "chalk-math-dollars", 189),
+            (_InlineMath(ENVIRONMENT_RE, md, convert_, True, "\\begin{"), "chalk-math-environment", 188),
+            (_InlineMath(BRACKETS_RE, md, convert_, True, "\\["), "chalk-math-brackets", 187),
+            (_InlineMath(PARENS_RE, md, convert_, False, "\\("), "chalk-math-parens", 186),
+            (_InlineMath(INLINE_MATH_RE, md, convert_, False, "$"), "chalk-math", 185),
             (_ProseReference(PROSE_REF_RE, md), "chalk-math-prose-ref", 184),
         ]
         for pattern, name, priority in patterns:

@@ -135,6 +135,8 @@ def reference_html(kind: str, ident: str, targets: Targets) -> str | None:
 
 
 class _XrefInline(InlineProcessor):
+    needs = ("[@",)  # in every text it matches in (chalk.markdown.quick tries it only there)
+
     def handleMatch(self, m: re.Match[str], data: str) -> tuple[Any, int, int]:  # type: ignore[override]  # noqa: N802
         return etree.Element("a", {"data-xref": f"{m.group(1)}:{m.group(2)}"}), m.start(0), m.end(0)
 
