@@ -613,6 +613,38 @@ def test_a_save_that_changes_nothing_is_no_news_to_the_browsers(blog_site: Path,
     server.assert_clean_stop()
 
 
+def test_each_warning_is_printed_once_and_counted_after_that(blog_site: Path, chalk_serve):
+    """A save prints the warnings its build did not have before; the others are counted on the
+    summary line, so a new one is not lost among the old. A warning gone and back is new again."""
+    alpha, beta = blog_site / "content/posts/alpha.md", blog_site / "content/posts/beta.md"
+    write_files(blog_site, {"content/posts/alpha.md": post("Alpha", "2024-01-10", body="See [a](/blog/gone-a/).\n"),
+                            "content/posts/beta.md": post("Beta", "2024-01-11", body="Plain.\n")}, site_yaml=None)
+    server = chalk_serve(blog_site)
+    gone_a, gone_b = r"^content/posts/alpha\.md:\d+: warning: link to /blog/gone-a/", \
+        r"^content/posts/beta\.md:\d+: warning: link to /blog/gone-b/"
+
+    def save(path: Path, body: str, builds: int) -> str:
+        title = "Alpha" if path == alpha else "Beta"
+        path.write_text(post(title, "2024-01-1" + ("0" if path == alpha else "1"), body=body))
+        return server.wait_for(r"^Rebuilt in", count=builds)
+
+    assert server.count(gone_a) == 1, server.output
+    summary = save(alpha, "See [a](/blog/gone-a/), now longer.\n", 2)
+    assert summary.endswith("; 1 warning as before"), summary
+    assert server.count(gone_a) == 1, server.output
+    summary = save(beta, "See [b](/blog/gone-b/).\n", 3)
+    assert server.count(gone_b) == 1 and summary.endswith("; 1 warning as before"), server.output
+    summary = save(alpha, "No link now.\n", 4)
+    assert summary.endswith("; 1 warning as before") and server.count(gone_a) == 1, server.output
+    save(alpha, "See [a](/blog/gone-a/) again.\n", 5)
+    assert server.count(gone_a) == 2, server.output  # gone, then back: shown again
+    summary = save(beta, "Plain again.\n", 6)
+    assert summary.endswith("; 1 warning as before") and server.count(gone_b) == 1, server.output
+    summary = save(alpha, "No link at all.\n", 7)
+    assert "as before" not in summary, summary
+    server.assert_clean_stop()
+
+
 def test_the_watcher_reports_each_save_once_and_never_a_bare_folder(blog_site: Path):
     """Linux reports a folder as modified after every entry made, renamed or removed in it; that event
     adds nothing to the file's own, and arriving after the save settled it used to start a second rebuild."""

@@ -78,6 +78,7 @@ class Preview:
         self._builder: Builder | None = None
         self._builder_base = ""
         self._indexer: Indexer | None = None  # made on the first search index to make in the background
+        self._warned: set[str] = set()  # the warning lines of the last good build, shown in the terminal already
 
     @property
     def url(self) -> str:
@@ -138,17 +139,16 @@ class Preview:
         self.state.snapshot, self.state.errors = Snapshot(files, stamps, version), errors
         self.state.cell_errors = bool(failures)
         self.state.base_path = base_path
-        for warning in loaded.diagnostics.warnings:
-            self.log(warning.format())
+        again = self._log_new_warnings([w.format() for w in loaded.diagnostics.warnings])
         for item in self.state.errors:
             self.log(item.format())
         millis = (time.perf_counter() - start) * 1000
         if unchanged:  # nothing for the browsers to do
-            self.log(f"Checked in {millis:.0f} ms: nothing changed")
+            self.log(f"Checked in {millis:.0f} ms: nothing changed{again}")
             return change
         done = builder.last_render
         detail = f", {done.rendered} rendered, {done.reused} reused"
-        self.log(f"Rebuilt in {millis:.0f} ms: {len(change.pages)} pages changed{detail}")
+        self.log(f"Rebuilt in {millis:.0f} ms: {len(change.pages)} pages changed{detail}{again}")
         message: dict[str, Any] = {"type": "change", "version": version, "pages": change.pages,
                                    "css": change.css, "assets": change.assets,
                                    "errors": shown}
@@ -162,6 +162,17 @@ class Preview:
         if failures:
             self.events.send(self.error_message())
         return change
+
+    def _log_new_warnings(self, lines: list[str]) -> str:
+        """Print the warnings the last good build did not have; the rest are counted on the summary
+        line (``; 3 warnings as before``), so a save's new warning is not lost among the old ones."""
+        shown_before = self._warned
+        for line in lines:
+            if line not in shown_before:
+                self.log(line)
+        self._warned = set(lines)
+        again = sum(line in shown_before for line in lines)
+        return f"; {again} warning{'' if again == 1 else 's'} as before" if again else ""
 
     def _navigation_target(self, loaded: Loaded, changed: set[Path]) -> str | None:
         """The URL of the page whose source was saved (the first, by path), for ``serve --navigate``."""
