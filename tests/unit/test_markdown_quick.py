@@ -186,3 +186,22 @@ def test_angled_quotes_are_left_to_smarty_should_they_be_turned_on():
     root = etree.fromstring("<p>a &lt;&lt;quote&gt;&gt; here</p>")
     quick._SmartySkip(None).run(root)
     assert not isinstance(root.text, AtomicString)
+
+
+def test_another_python_markdown_without_the_private_loop_gets_every_pattern_tried():
+    """Should Python-Markdown rename the loop the needs check replaces, or the try it calls,
+    chalk leaves its inline passes as they are instead of failing on every text."""
+    import types as pytypes
+
+    md = MarkdownRenderer()._md
+    processor = next(p for p in md.treeprocessors if isinstance(p, InlineProcessor))
+    del processor._InlineProcessor__handleInline  # the override: Python-Markdown's own loop again
+    original = InlineProcessor._InlineProcessor__applyPattern
+    try:
+        del InlineProcessor._InlineProcessor__applyPattern
+        quick.freeze_inline_patterns(md)
+        assert "_InlineProcessor__handleInline" not in vars(processor)
+    finally:
+        InlineProcessor._InlineProcessor__applyPattern = original
+    quick.freeze_inline_patterns(md)
+    assert isinstance(vars(processor)["_InlineProcessor__handleInline"], pytypes.MethodType)

@@ -77,12 +77,18 @@ def needs_of(pattern: Any) -> tuple[str, ...] | None:  # an inline Pattern or In
     return KNOWN_NEEDS.get(pattern.compiled_re.pattern)
 
 
+#: InlineProcessor's private loop over its patterns (replaced) and the one try it makes (called)
+_PRIVATE_METHODS = ("_InlineProcessor__handleInline", "_InlineProcessor__applyPattern")
+
+
 def freeze_inline_patterns(md: Markdown) -> None:
     """Give each inline processor (Python-Markdown's and smarty's) its patterns as a tuple, and
     have it try a pattern only on text that holds what the pattern needs."""
     for processor in md.treeprocessors:
         if isinstance(processor, InlineProcessor):
             processor.inlinePatterns = tuple(processor.inlinePatterns)  # type: ignore[assignment]
+            if not all(hasattr(processor, name) for name in _PRIVATE_METHODS):
+                continue  # another Python-Markdown than this was written against: every pattern is tried
             needs = tuple(needs_of(pattern) for pattern in processor.inlinePatterns)
             # the instance's own method replaces Python-Markdown's private one, which calls itself by that name
             processor._InlineProcessor__handleInline = types.MethodType(  # type: ignore[attr-defined]
