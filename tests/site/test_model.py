@@ -217,3 +217,20 @@ def test_diagram_slots_are_collected_with_drawing_state(make_site):
     assert [(s.id, s.image_url, s.line) for s in site.slots] == [
         ("done", "/blog/diagrams/done.svg", 6), ("todo", None, 11)]
     assert site.posts[0].diagrams == site.slots
+
+
+def test_a_one_off_model_keeps_no_renderings_alive_and_a_kept_builder_s_does(make_site, five_posts):
+    import gc
+
+    from chalk.builder import Builder
+    from chalk.markdown import Rendered
+
+    root = make_site(five_posts, site_yaml=SITE)
+    once = load(root, BuildOptions(jobs=1)).site
+    gc.collect()
+    assert once.own == {}
+    assert not [obj for obj in gc.get_objects() if type(obj) is Rendered]  # freed once the model was made
+    kept = Builder(root, BuildOptions(jobs=1), incremental=True)
+    site = kept.load().site
+    assert sorted(site.own) == sorted(five_posts)  # what the next model of this builder takes over
+    assert [p.title for p in site.posts] == [p.title for p in once.posts]

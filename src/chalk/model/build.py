@@ -52,9 +52,11 @@ def build_site(config: Config, items: list[tuple[Source, Rendered]], drawings: d
     ``drawn`` holds the drawings made from diagram text, by (article path, slot id).
     ``contents`` may give each source's finished HTML, worked out before (else it is made here).
     ``earlier`` is the :attr:`Site.own` of a model built before, whose pages' own fields are
-    taken over where they were made of the same source, content, rendering and configuration.
+    taken over where they were made of the same source, content, rendering and configuration;
+    without it (None: no model will follow this one) :attr:`Site.own` stays empty, so the
+    renderings are not kept alive for nothing.
     """
-    known, own = contents or {}, _OwnFieldsOf(config, earlier or {})
+    known, own = contents or {}, _OwnFieldsOf(config, earlier or {}, remember=earlier is not None)
     entries = [own.page(source, known.get(source.rel) or fill_content(rendered, drawings, config.base_path, drawn),
                         rendered) for source, rendered in items]
     resolve_source_links(entries, {source.rel: source for source, _ in items}, diagnostics, config.root)
@@ -78,8 +80,8 @@ def build_site(config: Config, items: list[tuple[Source, Rendered]], drawings: d
 class _OwnFieldsOf:
     """Pages made with their own fields worked out anew, or taken over from ``earlier``."""
 
-    def __init__(self, config: Config, earlier: Mapping[str, OwnFields]):
-        self.config, self.earlier = config, earlier
+    def __init__(self, config: Config, earlier: Mapping[str, OwnFields], remember: bool = True):
+        self.config, self.earlier, self.remember = config, earlier, remember
         self.same_config: dict[int, bool] = {}  # by id of an earlier model's configuration: equal to this one?
         self.made: dict[str, OwnFields] = {}
 
@@ -90,7 +92,8 @@ class _OwnFieldsOf:
             fields = was.fields
         else:
             fields = _own_fields(self.config, source, content, rendered)
-        self.made[source.rel] = OwnFields(source, content, rendered, self.config, fields)
+        if self.remember:
+            self.made[source.rel] = OwnFields(source, content, rendered, self.config, fields)
         return Page(**fields)
 
     def _same_config(self, config: Config) -> bool:
