@@ -24,7 +24,6 @@ from ..errors import BuildError, Diagnostic, Diagnostics
 from ..options import BuildOptions
 from ..search import BUNDLE_DIR
 from .changes import Change, Snapshot, diff
-from .collect import IdleCollector
 from .indexer import Indexer
 
 REQUEST_WAIT_SECONDS = 10.0  # how long a request waits for a rebuild under way
@@ -79,7 +78,6 @@ class Preview:
         self._builder: Builder | None = None
         self._builder_base = ""
         self._indexer: Indexer | None = None  # made on the first search index to make in the background
-        self._collector: IdleCollector | None = None  # see collect_when_idle
         self._warned: set[str] = set()  # the warning lines of the last good build, shown in the terminal already
 
     @property
@@ -115,14 +113,6 @@ class Preview:
                 return self._rebuild(changed or set())
             finally:
                 self._idle.set()
-                if self._collector is not None:
-                    self._collector.poke()
-
-    def collect_when_idle(self) -> None:
-        """From now on, make the garbage collector's full passes only between rebuilds (the
-        server does; see :mod:`chalk.serve.collect`). :meth:`stop` ends it."""
-        if self._collector is None:
-            self._collector = IdleCollector(self._build_lock).start()
 
     def _rebuild(self, changed: set[Path]) -> Change | None:
         start = time.perf_counter()
@@ -238,9 +228,6 @@ class Preview:
     def stop(self) -> None:
         if self._indexer is not None:
             self._indexer.stop()
-        if self._collector is not None:
-            self._collector.stop()
-            self._collector = None
 
     def wait_until_idle(self) -> bool:
         return self._idle.wait(REQUEST_WAIT_SECONDS)

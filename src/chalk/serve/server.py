@@ -236,7 +236,6 @@ def run(root: Path, host: str, port: int, drafts: bool, log: Callable[[str], Non
     from .watch import Watcher  # watchdog starts threads; import only when serving
 
     server, preview = make_server(root, host, port, drafts, log, navigate)
-    preview.collect_when_idle()
     preview.rebuild()
     watcher = Watcher(root, preview.rebuild)
     watcher.start()
