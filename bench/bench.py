@@ -743,14 +743,17 @@ def report(data: dict) -> str:
                 notes.append(f"- N={n} {tool}: wrote {res['posts_written']} post pages, expected {n}")
     served = sorted(set(data.get("serve_latency", {})) | set(data.get("hugo_serve_latency", {})), key=int)
     if served:
-        out.append("\nPreview: save -> browser told, milliseconds (median; `chalk serve` SSE, `hugo server` "
-                   "LiveReload WebSocket):\n")
+        out.append("\nPreview: save -> browser told, milliseconds (median; in brackets the fastest and slowest "
+                   "of the saves timed; `chalk serve` SSE, `hugo server` LiveReload WebSocket):\n")
         out.append("| N | chalk serve | hugo server | chalk/Hugo |")
         out.append("|---:|---:|---:|---:|")
         for n in served:
             ms = {tool: _latency_ms(data.get(key, {}).get(n)) for tool, key in
                   (("chalk", "serve_latency"), ("hugo", "hugo_serve_latency"))}
-            out.append(f"| {n} | {_fmt(ms['chalk'], 0)} | {_fmt(ms['hugo'], 0)} | {_ratio(ms['chalk'], ms['hugo'])} |")
+            spans = {tool: _latency_span(data.get(key, {}).get(n)) for tool, key in
+                     (("chalk", "serve_latency"), ("hugo", "hugo_serve_latency"))}
+            out.append(f"| {n} | {_fmt(ms['chalk'], 0)}{spans['chalk']} | {_fmt(ms['hugo'], 0)}{spans['hugo']} | "
+                       f"{_ratio(ms['chalk'], ms['hugo'])} |")
     for key, name in (("serve_latency", "chalk serve"), ("hugo_serve_latency", "hugo server")):
         for n, v in data.get(key, {}).items():
             if "seconds" not in v:
@@ -763,6 +766,14 @@ def report(data: dict) -> str:
 
 def _latency_ms(result: dict | None) -> float | None:
     return result["seconds"] * 1000 if result and "seconds" in result else None
+
+
+def _latency_span(result: dict | None) -> str:
+    """`` (74–166, 9 saves)`` of a latency result, or nothing when it has no list of saves."""
+    saves = (result or {}).get("latencies") or []
+    if not saves or "seconds" not in (result or {}):
+        return ""
+    return f" ({min(saves) * 1000:.0f}–{max(saves) * 1000:.0f}, {len(saves)} saves)"
 
 
 def merge(files: list[Path]) -> dict:
@@ -797,6 +808,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--serve-latency", nargs="*", type=int, metavar="N",
                         help="also time edit -> SSE reload of `chalk serve` for these sizes (none given: every "
                              "size); skipped with a note if there is no `chalk serve` yet")
+    parser.add_argument("--serve-runs", type=int, default=9,
+                        help="saves timed per preview server (default 9; the first save after start is slower)")
     parser.add_argument("--seed", type=int, default=1234, help="corpus seed (default 1234)")
     parser.add_argument("--timeout", type=float, default=1800.0, help="seconds before one build is killed")
     parser.add_argument("--no-snapshot", action="store_true", help="run the live chalk tree, not a start-time copy")
@@ -856,10 +869,10 @@ def main(argv: list[str] | None = None) -> int:
             if args.serve_latency is not None and (not args.serve_latency or n in args.serve_latency):
                 if "chalk" in tools:
                     data.setdefault("serve_latency", {})[str(n)] = measure_serve_latency(
-                        sites["chalk"], args.runs, env=tools["chalk"].env)
+                        sites["chalk"], args.serve_runs, env=tools["chalk"].env)
                 if "hugo" in tools:
                     data.setdefault("hugo_serve_latency", {})[str(n)] = measure_hugo_serve_latency(
-                        sites["hugo"], tools["hugo"].binary, args.runs)
+                        sites["hugo"], tools["hugo"].binary, args.serve_runs)
             out.parent.mkdir(parents=True, exist_ok=True)
             out.write_text(json.dumps(data, indent=2) + "\n")  # after every size, so a long run keeps its data
             rmtree(root) if not args.keep else None
