@@ -74,10 +74,18 @@ def _child(work: Callable[[T], R], share: Sequence[T], writer: Connection) -> No
     except BaseException:  # the parent does this share itself
         results = None
     try:
-        writer.send(None if results is None else len(results))
-        for start in range(0, len(results or ()), PIECE):
-            writer.send(results[start:start + PIECE] if results is not None else None)
+        _send(writer, results)
     except Exception:  # results that cannot be sent: the parent redoes them all
         pass
     finally:
         writer.close()
+
+
+def _send(writer: Connection, results: list[R] | None) -> None:
+    """How many results there are (None: the share failed), then the results, PIECE at a time."""
+    if results is None:
+        writer.send(None)
+        return
+    writer.send(len(results))
+    for start in range(0, len(results), PIECE):
+        writer.send(results[start:start + PIECE])
