@@ -56,7 +56,7 @@ def build_site(config: Config, items: list[tuple[Source, Rendered]], drawings: d
     without it (None: no model will follow this one) :attr:`Site.own` stays empty, so the
     renderings are not kept alive for nothing.
     """
-    known, own = contents or {}, _OwnFieldsOf(config, earlier or {}, remember=earlier is not None)
+    known, own = contents or {}, _OwnFieldsOf(config, earlier)
     entries = [own.page(source, known.get(source.rel) or fill_content(rendered, drawings, config.base_path, drawn),
                         rendered) for source, rendered in items]
     resolve_source_links(entries, {source.rel: source for source, _ in items}, diagnostics, config.root)
@@ -80,8 +80,9 @@ def build_site(config: Config, items: list[tuple[Source, Rendered]], drawings: d
 class _OwnFieldsOf:
     """Pages made with their own fields worked out anew, or taken over from ``earlier``."""
 
-    def __init__(self, config: Config, earlier: Mapping[str, OwnFields], remember: bool = True):
-        self.config, self.earlier, self.remember = config, earlier, remember
+    def __init__(self, config: Config, earlier: Mapping[str, OwnFields] | None):
+        self.config, self.earlier = config, earlier or {}
+        self.remember = earlier is not None  # a next model will take them over
         self.same_config: dict[int, bool] = {}  # by id of an earlier model's configuration: equal to this one?
         self.made: dict[str, OwnFields] = {}
 
