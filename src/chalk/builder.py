@@ -40,9 +40,9 @@ from .options import BuildOptions
 from .output import WriteStats, check_output_dir, write_site
 from .references import CitationStage, bibliography_files
 from .render import RenderedPages, TrackingEnvironment, make_environment, render_all, settle, template_files
+from .render.spool import Spool
 from .report import SLOTS_LISTED, BuildSummary, SlotNote
 from .search import index_site, pages_key, search_enabled
-from .textclean import clean_output
 
 HASHED_SUFFIXES = (".css", ".js")
 PARALLEL_MIN_PER_JOB = 8  # fewer texts than this per worker are rendered in-process
@@ -280,14 +280,15 @@ class Builder:
 
     # ----------------------------------------------------------------------- stage 6 and the checks
 
-    def outputs(self, loaded: Loaded, output: Path | None = None) -> dict[str, bytes | Path]:
-        """Every output file in memory (pages reused as written in ``output``, as paths): a checklist."""
+    def outputs(self, loaded: Loaded, output: Path | None = None, spool: Spool | None = None) -> dict[str, bytes | Path]:
+        """Every output file (pages reused as written in ``output``, or waiting in ``spool``, as
+        paths; the rest in memory): a checklist."""
         config, options, step = loaded.config, self.options, loaded.timings.stage
         with step("assets"):
             assets = self.assets(loaded)
         self.stop_if_errors(loaded.diagnostics)
         with step("render"):
-            files = {**assets.files, **self.render(loaded, assets, output)}
+            files = {**assets.files, **self.render(loaded, assets, output, spool)}
         self.stop_if_errors(loaded.diagnostics)
         self.search_pending = None
         if config.search and options.search:
@@ -338,7 +339,8 @@ class Builder:
             return None
         return folder
 
-    def render(self, loaded: Loaded, assets: Assets, output: Path | None = None) -> dict[str, bytes | Path]:
+    def render(self, loaded: Loaded, assets: Assets, output: Path | None = None,
+               spool: Spool | None = None) -> dict[str, bytes | Path]:
         """Stage 6: every page, reusing those whose recorded inputs are unchanged."""
         config, diagnostics = loaded.config, loaded.diagnostics
         done = render_all(self.environment(config, assets), loaded.site, config.root, diagnostics,
@@ -346,20 +348,12 @@ class Builder:
                           globals_key=assets.globals_key, output=output,
                           digests=self.state.digests if self.incremental else None,
                           jobs=1 if self.options.preview else self.options.jobs or os.cpu_count() or 1,
-                          before=self.state.objects if self.incremental else None)
+                          before=self.state.objects if self.incremental else None, spool=spool)
         if len(self.state.digests) > 64 * len(done.records) + 1024:  # bounded: let old values go now and then
             self.state.digests.clear()
         self.state.pages, self.state.objects, self.last_render = done.records, done.objects, done
         for rel in sorted(done.files.keys() & assets.files.keys()):
             diagnostics.add(Diagnostic(f"static/{rel} and a generated page both want {rel}", f"static/{rel}"))
-        for rel in sorted(done.fresh):  # reused pages were cleaned when they were made
-            data = done.files.get(rel)
-            if isinstance(data, bytes) and rel.endswith((".html", ".xml")):
-                clean = clean_output(rel, data, diagnostics)
-                if clean is not data:
-                    done.files[rel] = clean
-                    if rel in self.state.pages:
-                        self.state.pages[rel] = dataclasses.replace(self.state.pages[rel], data=clean)
         return done.files
 
     def search_index(self, config: Config, files: dict[str, bytes | Path],
@@ -410,16 +404,27 @@ class Builder:
     # ----------------------------------------------------------------------- stage 7
 
     def build(self) -> BuildResult:
-        """Load, make every file, and only then write. On any error nothing is written."""
+        """Load, make every file, and only then write. On any error nothing is written.
+
+        Pages rendered anew wait in a spool beside the output folder until the write (not in
+        chalk serve, which serves them from memory)."""
         loaded = self.load()
         target = output_dir(self.root, loaded.config, self.options)
-        files = self.outputs(loaded, target if _output_key(target, self.root) == self.state.written_to else None)
-        loaded.diagnostics.raise_if_errors()  # even a preview never writes a page with an error box
-        with loaded.timings.stage("write"):
-            stats = write_site(target, files)
-            if self.incremental:
-                self.state.pages = settle(self.state.pages, target)
-                self.state.written_to = _output_key(target, self.root)
+        reuse = target if _output_key(target, self.root) == self.state.written_to else None
+        spool = None if self.options.preview else Spool.beside(target)
+        try:
+            files = self.outputs(loaded, reuse, spool)
+            loaded.diagnostics.raise_if_errors()  # even a preview never writes a page with an error box
+            with loaded.timings.stage("write"):
+                stats = write_site(target, files, spool.folder if spool is not None else None)
+                if spool is not None:  # its files are in the output folder now (moved, or equal to those there)
+                    files = {rel: target / rel if spool.holds(data) else data for rel, data in files.items()}
+                if self.incremental:
+                    self.state.pages = settle(self.state.pages, target)
+                    self.state.written_to = _output_key(target, self.root)
+        finally:
+            if spool is not None:
+                spool.remove()
         return BuildResult(loaded, target, files, stats)
 
 

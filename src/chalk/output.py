@@ -61,8 +61,9 @@ def safe_target(output: Path, rel: str, links_inside: bool = True) -> Path:
     return target
 
 
-def write_site(output: Path, files: dict[str, bytes | Path]) -> WriteStats:
-    """Make ``output`` hold exactly ``files`` (output path -> bytes, or a file to copy).
+def write_site(output: Path, files: dict[str, bytes | Path], movable: Path | None = None) -> WriteStats:
+    """Make ``output`` hold exactly ``files`` (output path -> bytes, or a file to copy; a file directly
+    in the folder ``movable``, a build's spool of rendered pages, is moved instead).
 
     All or nothing (see :mod:`chalk.journal`): changed files are staged first and swapped in
     with renames only; a failure at any point leaves the folder as it was, and an interruption
@@ -82,7 +83,7 @@ def write_site(output: Path, files: dict[str, bytes | Path]) -> WriteStats:
             if not plan.changes:
                 return WriteStats(0, plan.unchanged, 0)
             staging = journal.choose_staging(output)
-            _stage(staging, plan, files)
+            _stage(staging, plan, files, movable)
             try:
                 journal.commit(plan.journal(output, staging))
                 journal.apply(plan.journal(output, staging))
@@ -171,17 +172,29 @@ def _inventory(output: Path) -> tuple[set[str], set[str]]:
     return found, links
 
 
-def _stage(staging: Path, plan: _Plan, files: dict[str, bytes | Path]) -> None:
+def _stage(staging: Path, plan: _Plan, files: dict[str, bytes | Path], movable: Path | None) -> None:
     """Write every changed file into the staging folder; on any failure remove it and re-raise."""
     shutil.rmtree(staging, ignore_errors=True)
     try:
         (staging / "new").mkdir(parents=True)
         (staging / "old").mkdir()
         for index, rel in enumerate(plan.puts):
-            _write(staging / "new" / str(index), files[rel])
+            data = files[rel]
+            if not (isinstance(data, Path) and data.parent == movable and _moved(data, staging / "new" / str(index))):
+                _write(staging / "new" / str(index), data)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+
+
+def _moved(source: Path, path: Path) -> bool:
+    """Move a spooled file to ``path`` (False if it cannot be renamed there: then it is copied)."""
+    try:
+        os.rename(source, path)
+    except OSError:
+        return False
+    os.chmod(path, 0o644)
+    return True
 
 
 def _write(path: Path, data: bytes | Path) -> None:

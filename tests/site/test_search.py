@@ -80,10 +80,15 @@ def bundle(files: dict) -> list[str]:
 
 # --------------------------------------------------------------------------- index_site on its own
 
+def in_memory(files: dict[str, bytes | Path]) -> dict[str, bytes]:
+    """A build's files as bytes (its pages come as the files written: they waited in a spool)."""
+    return {rel: data if isinstance(data, bytes) else data.read_bytes() for rel, data in files.items()}
+
+
 def test_index_site_returns_the_bundle_as_bytes(pagefind, site: Path, tmp_path: Path):
     config = load_config(site, Diagnostics())
     result = build(site, output=tmp_path / "plain", cache=False)
-    files = {rel: data for rel, data in result.files.items() if not rel.startswith("pagefind/")}
+    files = in_memory({rel: data for rel, data in result.files.items() if not rel.startswith("pagefind/")})
     made = chalk.search.index_site(files, config)
     assert made, "Pagefind made nothing"
     assert all(rel.startswith("pagefind/") and isinstance(data, bytes) for rel, data in made.items())
@@ -95,8 +100,8 @@ def test_index_site_returns_the_bundle_as_bytes(pagefind, site: Path, tmp_path: 
 
 
 def test_pages_key_changes_only_with_the_pages(pagefind, site: Path, tmp_path: Path):
-    files = {rel: data for rel, data in build(site, output=tmp_path / "out", cache=False).files.items()
-             if not rel.startswith("pagefind/")}
+    files = in_memory({rel: data for rel, data in build(site, output=tmp_path / "out", cache=False).files.items()
+                       if not rel.startswith("pagefind/")})
     restyled = dict(files, **{"css/chalk.css": b"body { color: red }"})  # e.g. a stylesheet edit in chalk serve
     assert chalk.search.pages_key(restyled) == chalk.search.pages_key(files)
     edited = dict(files, **{"about/index.html": files["about/index.html"].replace(b"Who writes", b"Who edits")})

@@ -19,9 +19,11 @@ from ..config import Config
 from ..errors import Diagnostic, Diagnostics, error
 from ..incremental import PageRecord, Reads, file_digest
 from ..model import Listing, Page, Site, absolute
+from ..textclean import clean_output
 from ..theme import builtin_theme_dir
 from .context import SiteContext, site_context
 from .parallel import forking_possible, in_forks
+from .spool import Spool
 from .tracking import Comparison, Digests, TrackingEnvironment, template_hashes
 
 
@@ -123,7 +125,7 @@ class RenderedPages:
 def render_all(env: TrackingEnvironment, site: Site, templates_root: Path, diagnostics: Diagnostics, *,
                search: bool = False, previous: Mapping[str, PageRecord] | None = None, globals_key: str = "",
                output: Path | None = None, digests: Digests | None = None, jobs: int = 1,
-               before: Mapping[str, Any] | None = None) -> RenderedPages:
+               before: Mapping[str, Any] | None = None, spool: Spool | None = None) -> RenderedPages:
     """Render every page of the site; each distinct template error is reported once.
 
     With ``previous`` records (``{}`` on a first build) each render is tracked; a page whose
@@ -132,7 +134,8 @@ def render_all(env: TrackingEnvironment, site: Site, templates_root: Path, diagn
     as last written. ``digests`` remembers fingerprints across builds. ``before`` is the
     :attr:`RenderedPages.objects` of the render that made ``previous`` (objects that are the
     same need no fact looked at, see :class:`Comparison`). ``jobs`` processes share the pages
-    to render when there are many (see :func:`render_pages`).
+    to render when there are many (see :func:`render_pages`). With a ``spool``, each page rendered
+    anew waits there, as a file, instead of in memory.
     """
     context = site_context(site, search)
     tracked = previous is not None
@@ -153,10 +156,10 @@ def render_all(env: TrackingEnvironment, site: Site, templates_root: Path, diagn
                 result.replaced[item.output] = kept.data
             plan.append((item, None, None))
     made = iter(render_pages(env, [item for item, _, kept in plan if kept is None], context, templates_root,
-                             compare is not None, jobs))
+                             compare is not None, jobs, spool))
     for item, reused, kept in plan:
         if kept is None:
-            _record(item, *next(made), compare, result, diagnostics, reported)
+            _record(item, next(made), compare, result, diagnostics, reported)
             continue
         result.reused += 1
         result.records[item.output] = kept
@@ -165,21 +168,39 @@ def render_all(env: TrackingEnvironment, site: Site, templates_root: Path, diagn
     return result
 
 
-Made = tuple[bytes | None, Diagnostic | None, Reads | None]
+@dataclass(frozen=True)
+class Made:
+    """One page rendered: its bytes (or the spooled file holding them), its problems, what it read."""
+
+    data: bytes | Path | None
+    problems: tuple[Diagnostic, ...]
+    reads: Reads | None
+    digest: bytes = b""  # file_digest of the bytes, when they are spooled and the render was tracked
+
+
 PARALLEL_PAGES = 64  # fewer pages than this per process are rendered here
 
 
 def render_pages(env: TrackingEnvironment, items: list[Page | Listing], context: SiteContext, templates_root: Path,
-                 tracked: bool, jobs: int = 1) -> list[Made]:
+                 tracked: bool, jobs: int = 1, spool: Spool | None = None) -> list[Made]:
     """Each item's bytes (or problem) and, when ``tracked``, what its render read; on ``jobs``
-    processes when there are enough pages and forking is safe (see chalk.render.parallel)."""
+    processes when there are enough pages and forking is safe (see chalk.render.parallel).
+    A generated HTML or XML file loses any invalid character (with a warning) before it is
+    kept: in memory, or as a file of the ``spool``."""
     def one(item: Page | Listing) -> Made:
         env.reads = Reads() if tracked else None
         try:
             data, problem = render_item(env, item, context, templates_root)
         finally:
             reads, env.reads = env.reads, None
-        return data, problem, reads
+        if data is None:
+            return Made(None, (problem,) if problem is not None else (), reads)
+        found = Diagnostics()
+        if item.output.endswith((".html", ".xml")):
+            data = clean_output(item.output, data, found)
+        if spool is None:
+            return Made(data, tuple(found.items), reads)
+        return Made(spool.keep(data), tuple(found.items), reads, file_digest(data) if tracked else b"")
 
     jobs = min(jobs, len(items) // PARALLEL_PAGES)
     if jobs > 1 and forking_possible():
@@ -192,28 +213,31 @@ def render_pages(env: TrackingEnvironment, items: list[Page | Listing], context:
     return [one(item) for item in items]
 
 
-def _record(item: Page | Listing, data: bytes | None, problem: Diagnostic | None, reads: Reads | None,
-            compare: Comparison | None, result: RenderedPages, diagnostics: Diagnostics,
-            reported: set[str]) -> None:
+def _record(item: Page | Listing, made: Made, compare: Comparison | None, result: RenderedPages,
+            diagnostics: Diagnostics, reported: set[str]) -> None:
     result.rendered += 1
     result.fresh.add(item.output)
-    if problem is not None:
+    for problem in made.problems:
         key = problem.location + problem.message.split(" (rendering")[0]
         if key not in reported:
             reported.add(key)
             diagnostics.add(problem)
-    elif data is not None:
-        result.files[item.output] = data
-        if reads is not None and compare is not None:
-            used = {name: compare.templates.get(name, "") for name in reads.templates}
-            result.records[item.output] = PageRecord(data, reads, used, compare.globals_key)
+    if made.data is None:
+        return
+    result.files[item.output] = made.data
+    if made.reads is not None and compare is not None:
+        used = {name: compare.templates.get(name, "") for name in made.reads.templates}
+        data = made.data if isinstance(made.data, bytes) else None  # spooled: only its digest (see settle)
+        result.records[item.output] = PageRecord(data, made.reads, used, compare.globals_key, digest=made.digest)
 
 
 def settle(records: Mapping[str, PageRecord], output: Path) -> dict[str, PageRecord]:
-    """After writing: forget the bytes, remember each file's size and mtime instead."""
+    """After writing: forget the bytes, remember each file's size and mtime instead (also of a page
+    that waited in a spool: its record holds only the digest)."""
     settled = {}
     for rel, record in records.items():
-        if record.data is None:
+        spooled = record.data is None and record.written is None and bool(record.digest)
+        if record.data is None and not spooled:
             settled[rel] = record
             continue
         try:
@@ -221,8 +245,9 @@ def settle(records: Mapping[str, PageRecord], output: Path) -> dict[str, PageRec
         except OSError:
             settled[rel] = record
             continue
+        digest = record.digest if record.data is None else file_digest(record.data)
         settled[rel] = PageRecord(None, record.reads, record.templates, record.globals_key,
-                                  (stat.st_size, stat.st_mtime_ns), file_digest(record.data))
+                                  (stat.st_size, stat.st_mtime_ns), digest)
     return settled
 
 
