@@ -144,3 +144,27 @@ def test_write_site_moves_only_files_of_the_movable_folder(tmp_path: Path):
     assert not (spool / "1-0").exists() and (static / "a.css").read_bytes() == b"a {}"
     assert {p.name: p.read_bytes() for p in (tmp_path / "out").iterdir()} == \
         {"index.html": b"<p>page</p>", "a.css": b"a {}", "b.txt": b"b"}
+
+
+def test_a_page_rendered_again_as_the_bytes_its_file_holds_is_that_file_not_a_spooled_copy(tmp_path: Path):
+    from chalk.theme import builtin_theme_dir
+
+    root = site_of(tmp_path / "site")
+    post_html = (builtin_theme_dir() / "templates/post.html").read_text(encoding="utf-8")
+    write_files(root, {"templates/post.html": post_html})
+    builder = Builder(root, BuildOptions(), incremental=True)
+    builder.build()
+    page, output = "posts/p003/index.html", root / "public"
+    before = snapshot_tree(output)
+    (root / "templates/post.html").write_text(post_html + "{# a comment renders nothing #}\n", encoding="utf-8")
+    result = builder.build()
+    assert page in builder.last_render.fresh  # its template changed: rendered again
+    assert builder.last_render.files[page] == output / page  # the same bytes: the file already written
+    assert result.stats.written == 0 and snapshot_tree(output) == before
+    record = builder.state.pages[page]
+    assert record.written is not None and record.digest
+    (root / "templates/post.html").write_text(post_html.replace("</article>", "<p>New line</p></article>", 1),
+                                              encoding="utf-8")
+    result = builder.build()
+    assert builder.last_render.files[page] != output / page  # other bytes: spooled, then moved into place
+    assert b"<p>New line</p>" in (output / page).read_bytes() and result.stats.written >= 12

@@ -145,18 +145,21 @@ def render_all(env: TrackingEnvironment, site: Site, templates_root: Path, diagn
     result = RenderedPages(objects=compare.objects if compare is not None else {})
     reported: set[str] = set()
     plan: list[tuple[Page | Listing, bytes | Path | None, PageRecord | None]] = []  # (item, reused as, record)
+    as_written: dict[str, tuple[bytes, Path]] = {}  # pages to render again whose file is as last written
     for item in site.renderables:
         kept = (previous or {}).get(item.output)
         target = output / item.output if output is not None else None
         if kept is not None and compare is not None and compare.unchanged(kept) \
                 and (kept.data is not None or (kept := kept.on_disk(target)) is not None):
             plan.append((item, kept.data if kept.data is not None else target, kept))
-        else:
-            if kept is not None and kept.data is not None:
-                result.replaced[item.output] = kept.data
-            plan.append((item, None, None))
+            continue
+        if kept is not None and kept.data is not None:
+            result.replaced[item.output] = kept.data
+        elif kept is not None and target is not None and (still := kept.on_disk(target)) is not None:
+            as_written[item.output] = (still.digest, target)
+        plan.append((item, None, None))
     made = iter(render_pages(env, [item for item, _, kept in plan if kept is None], context, templates_root,
-                             compare is not None, jobs, spool))
+                             compare is not None, jobs, spool, as_written))
     for item, reused, kept in plan:
         if kept is None:
             _record(item, next(made), compare, result, diagnostics, reported)
@@ -182,11 +185,15 @@ PARALLEL_PAGES = 64  # fewer pages than this per process are rendered here
 
 
 def render_pages(env: TrackingEnvironment, items: list[Page | Listing], context: SiteContext, templates_root: Path,
-                 tracked: bool, jobs: int = 1, spool: Spool | None = None) -> list[Made]:
+                 tracked: bool, jobs: int = 1, spool: Spool | None = None,
+                 as_written: Mapping[str, tuple[bytes, Path]] | None = None) -> list[Made]:
     """Each item's bytes (or problem) and, when ``tracked``, what its render read; on ``jobs``
     processes when there are enough pages and forking is safe (see chalk.render.parallel).
     A generated HTML or XML file loses any invalid character (with a warning) before it is
-    kept: in memory, or as a file of the ``spool``."""
+    kept: in memory, or as a file of the ``spool``; or, when a tracked page comes out as the
+    bytes its output file already holds (``as_written``: output -> (digest, file)), as that file."""
+    as_written = as_written or {}
+
     def one(item: Page | Listing) -> Made:
         env.reads = Reads() if tracked else None
         try:
@@ -198,9 +205,13 @@ def render_pages(env: TrackingEnvironment, items: list[Page | Listing], context:
         found = Diagnostics()
         if item.output.endswith((".html", ".xml")):
             data = clean_output(item.output, data, found)
+        problems, known = tuple(found.items), as_written.get(item.output)
+        digest = file_digest(data) if tracked and (spool is not None or known is not None) else b""
+        if known is not None and digest and known[0] == digest:  # a template edit that changes nothing in this page
+            return Made(known[1], problems, reads, digest)
         if spool is None:
-            return Made(data, tuple(found.items), reads)
-        return Made(spool.keep(data), tuple(found.items), reads, file_digest(data) if tracked else b"")
+            return Made(data, problems, reads)
+        return Made(spool.keep(data), problems, reads, digest)
 
     jobs = min(jobs, len(items) // PARALLEL_PAGES)
     if jobs > 1 and forking_possible():
