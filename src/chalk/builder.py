@@ -48,6 +48,18 @@ HASHED_SUFFIXES = (".css", ".js")
 PARALLEL_MIN_PER_JOB = 8  # fewer texts than this per worker are rendered in-process
 
 
+@dataclass(frozen=True)
+class Walked:
+    """One walk of content/ (kept by an incremental builder, see Builder.read_sources)."""
+
+    root: Path
+    content_dir: Path
+    files: list[Path]
+    problems: tuple[Diagnostic, ...]  # what the walk reported (unreadable folders, links out of the site)
+    names: frozenset[str]  # the files as paths from the project
+    sources: tuple[tuple[Path, str], ...]  # the content files among them: (path, path from the project)
+
+
 @dataclass
 class Timings:
     """Seconds spent per step."""
@@ -143,16 +155,22 @@ class Builder:
         self.citations = CitationStage()  # resolves citations after Markdown; in memory only
         self.executor = Executor(root, options.execute, options.preview, options.jobs)
         self.cells: dict[str, ArticleCells] = {}  # this load's executed cells, by source
+        self.walked: Walked | None = None  # the last walk of content/ (kept by an incremental builder)
+        self.trusted = False  # whether the last load took its list of changed files on trust
 
     # ----------------------------------------------------------------------- stages 1-5
 
-    def load(self) -> Loaded:
-        """Stages 1-5. Raises :class:`BuildError` with every problem found."""
+    def load(self, changed: set[Path] | None = None) -> Loaded:
+        """Stages 1-5. Raises :class:`BuildError` with every problem found.
+
+        ``changed``: the files that changed since the last load, as a watcher saw them (chalk
+        serve); then content/ is not walked again, nor every file in it looked at, when that list
+        can be trusted (see :meth:`read_sources`; :meth:`sources_moved` checks it afterwards)."""
         diagnostics, timings = Diagnostics(), Timings()
         with timings.stage("config"):
             config = self.read_config(diagnostics)
         with timings.stage("content"):
-            sources = self.read_sources(config, diagnostics)
+            sources = self.read_sources(config, diagnostics, changed)
             self.use_glossary(load_glossary(config, diagnostics), config.math_macros)
         with timings.stage("execute"):
             self.cells = self.executor.prepare(config.execute, config.content_dir,
@@ -188,35 +206,108 @@ class Builder:
         assert config is not None
         return with_base_url(config, self.options.base_url) if self.options.base_url else config
 
-    def read_sources(self, config: Config, diagnostics: Diagnostics) -> list[Source]:
-        """Stages 2-3: every content file, parsed again only when its bytes or the time zone changed."""
+    def read_sources(self, config: Config, diagnostics: Diagnostics,
+                     changed: set[Path] | None = None) -> list[Source]:
+        """Stages 2-3: every content file, parsed again only when its bytes or the time zone changed.
+
+        With ``changed`` (see :meth:`load`) that name only files content/ held at the last walk,
+        still there as files, the walk is not done again and only those files are looked at."""
         sources, records = [], {}
-        candidates = files_under(config.content_dir, diagnostics)  # walked once, for sources and unused files
-        root = config.root.as_posix().rstrip("/") + "/"
-        for path in sources_among(candidates):
-            rel = path.as_posix().removeprefix(root)  # found under the project; 20x cheaper than relative_to
-            try:
-                stat = path.stat()
-            except OSError as exc:  # deleted since it was found
-                diagnostics.add(unreadable(rel, exc))
-                continue
-            stamp = (stat.st_mtime_ns, stat.st_size)
+        looked_at = self._trusted_changes(config, changed)
+        walked = self.walked if looked_at is not None else None
+        self.trusted = walked is not None
+        if walked is not None:
+            diagnostics.extend(list(walked.problems))
+        else:
+            walked = self.walk_content(config, diagnostics)  # walked once, for sources and unused files
+        for path, rel in walked.sources:
             known = self.state.sources.get(rel) if self.incremental else None
-            record = known.still(path, stamp, config.timezone) if known is not None else None
+            trusted = looked_at is not None and known is not None and known.zone == config.timezone \
+                and rel not in looked_at  # the watcher saw no change to this file
+            record = known if trusted else self._read_source(path, rel, known, config, diagnostics)
             if record is None:
-                record = SourceRecord.read(path, rel, stamp, config, diagnostics)
-                if record is None:
-                    continue
+                continue
             records[rel] = record
             diagnostics.extend(list(record.problems))
             if record.source is not None and (self.options.drafts or not record.source.meta.draft):
                 sources.append(record.source)
         self.state.sources = records
         unused = unused_files_warning(config.content_dir, config.root, bibliography_files(config, sources),
-                                      candidates=candidates)
+                                      candidates=walked.files)
         if unused is not None:
             diagnostics.add(unused)
         return sources
+
+    def _read_source(self, path: Path, rel: str, known: SourceRecord | None, config: Config,
+                     diagnostics: Diagnostics) -> SourceRecord | None:
+        """The record of one content file: ``known`` if the file is still what it read, else read again."""
+        try:
+            stat = path.stat()
+        except OSError as exc:  # deleted since it was found
+            diagnostics.add(unreadable(rel, exc))
+            return None
+        stamp = (stat.st_mtime_ns, stat.st_size)
+        record = known.still(path, stamp, config.timezone) if known is not None else None
+        return record if record is not None else SourceRecord.read(path, rel, stamp, config, diagnostics)
+
+    def walk_content(self, config: Config, diagnostics: Diagnostics) -> Walked:
+        """Every file under content/ (see chalk.content.files_under); an incremental builder keeps the walk."""
+        found = Diagnostics()
+        files = files_under(config.content_dir, found)
+        diagnostics.extend(list(found.items))
+        root = config.root.as_posix().rstrip("/") + "/"
+        def rel(path: Path) -> str:  # found under the project: a prefix removed is 20x cheaper than relative_to
+            return path.as_posix().removeprefix(root)
+
+        walked = Walked(config.root, config.content_dir, files, tuple(found.items), frozenset(map(rel, files)),
+                        tuple((path, rel(path)) for path in sources_among(files)))
+        if self.incremental:
+            self.walked = walked
+        return walked
+
+    def _trusted_changes(self, config: Config, changed: set[Path] | None) -> set[str] | None:
+        """The project-relative paths of the ``changed`` files under content/, when the last walk of
+        content/ still holds for them: each one of its files, and still a file. None when content/
+        must be walked again: a file added, removed or replaced by a folder, content/ itself, or a
+        path that is not under the project as the walk named it (another spelling of it)."""
+        walked = self.walked
+        if changed is None or walked is None or not self.incremental \
+                or (walked.root, walked.content_dir) != (config.root, config.content_dir):
+            return None
+        root, content = os.path.abspath(config.root) + os.sep, os.path.abspath(config.content_dir) + os.sep
+        looked_at = set()
+        for path in changed:
+            full = os.path.abspath(path)
+            if not full.startswith(root) or full + os.sep == content:
+                return None
+            if not full.startswith(content):
+                continue  # templates/, static/, site.yaml: not content/'s files
+            rel = full[len(root):].replace(os.sep, "/")
+            if rel not in walked.names or not os.path.isfile(full):
+                return None
+            looked_at.add(rel)
+        return looked_at
+
+    def sources_moved(self) -> bool:
+        """Whether content/ holds other files, or other versions of them, than the last load knew
+        (content/ walked again and every file looked at): after a load that took the watcher's
+        word for what changed, the check that it missed nothing."""
+        walked = self.walked
+        if walked is None:
+            return True
+        if files_under(walked.content_dir) != walked.files:
+            return True
+        for path, rel in walked.sources:
+            known = self.state.sources.get(rel)
+            if known is None:
+                continue  # it could not be read: the load said so, and a fix of it is an event of its own
+            try:
+                stat = path.stat()
+            except OSError:
+                return True
+            if (stat.st_mtime_ns, stat.st_size) != known.stamp:
+                return True
+        return False
 
     def use_glossary(self, glossary: Glossary | None, math_macros: dict[str, Any] | None = None) -> None:
         """Render Markdown with this glossary and site.yaml's math_macros from now on (a changed

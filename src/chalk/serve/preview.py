@@ -106,19 +106,38 @@ class Preview:
         """Build, swap in the result, and tell the browsers. Never raises on a build error.
 
         Requests wait (bounded) while this runs, so none sees the old site after a save.
+        ``changed``: the files the watcher saw change. The build then takes its word for which of
+        content/'s files changed, and only afterwards, with the browsers told and requests
+        answered again, looks at every file: if the watcher missed one, it builds again at once.
         """
         with self._build_lock:
-            self._idle.clear()
-            try:
-                return self._rebuild(changed or set())
-            finally:
-                self._idle.set()
+            change = self._build_now(changed)
+            if changed is not None and self._missed_by_watcher():
+                change = self._build_now(None)
+            return change
 
-    def _rebuild(self, changed: set[Path]) -> Change | None:
+    def _missed_by_watcher(self) -> bool:
+        """Whether the last build took the watcher's word and content/ changed beyond it."""
+        builder = self._builder
+        if builder is None or not builder.trusted:
+            return False
+        try:
+            return builder.sources_moved()
+        except Exception:  # the server must survive anything: look at everything again
+            return True
+
+    def _build_now(self, changed: set[Path] | None) -> Change | None:
+        self._idle.clear()
+        try:
+            return self._rebuild(changed)
+        finally:
+            self._idle.set()
+
+    def _rebuild(self, changed: set[Path] | None) -> Change | None:
         start = time.perf_counter()
         try:
             builder, base_path = self._builder_for_current_config()
-            loaded = builder.load()
+            loaded = builder.load(changed)
             files = builder.outputs(loaded)
         except BuildError as exc:
             return self._failed(exc.diagnostics)
@@ -131,7 +150,7 @@ class Preview:
         failures = list(builder.executor.failures)
         errors = [*loaded.diagnostics.errors, *failures]
         shown = [d.format() for d in errors]
-        target = self._navigation_target(loaded, changed) if self.navigate else None
+        target = self._navigation_target(loaded, changed or set()) if self.navigate else None
         # a save the last build already read (the rest of a "save all"), or bytes saved unchanged
         unchanged = (old is not None and not (change.pages or change.css or change.assets or target)
                      and shown == [d.format() for d in self.state.errors])
