@@ -536,6 +536,8 @@ def _same_anchors(before: bytes | None, now: bytes | Path | None) -> bool:
 
 def _drawn_files(drawn: dict[tuple[str, str], Drawn], slots: list[DiagramSlot]) -> dict[str, bytes]:
     """Each drawing made from text as a file of its own, for feed readers (they get <img>, not inline SVG)."""
+    if not drawn:
+        return {}  # no slot drawn from text: none of the slots needs looking at
     alts = {(slot.path, slot.id): slot.alt for slot in slots}
     return {made.rel_url: standalone(made.svg, alts.get(where) or "Diagram") for where, made in sorted(drawn.items())}
 
