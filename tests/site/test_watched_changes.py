@@ -90,3 +90,21 @@ def test_chalk_serve_builds_again_what_the_watcher_missed(tmp_path: Path):
         assert "now says otherwise" in served_text(preview, "/posts/p1/")
     finally:
         server.server_close()
+
+
+def test_warming_up_renders_the_file_changed_last_and_changes_nothing_served(tmp_path: Path):
+    root = site_of(tmp_path / "site")
+    latest = root / "content/posts/p2.md"
+    latest.write_text(post("Post 2", "2024-03-03", body="Code:\n\n```python\nprint('warm')\n```\n"), encoding="utf-8")
+    stat = latest.stat()
+    os.utime(latest, ns=(stat.st_atime_ns, stat.st_mtime_ns + 10_000_000_000))  # changed last, by far
+    server, preview = make_server(root, port=0, log=lambda line: None)
+    try:
+        assert preview.warm() is None  # nothing built yet: nothing to warm
+        preview.rebuild()
+        served = dict(preview.state.snapshot.files)
+        assert preview.warm() == "content/posts/p2.md"
+        assert len(preview._builder.renderer.highlights) >= 1  # its code block, highlighted in this process
+        assert preview.rebuild({latest}) is not None and preview.state.snapshot.files == served
+    finally:
+        server.server_close()

@@ -239,6 +239,7 @@ def run(root: Path, host: str, port: int, drafts: bool, log: Callable[[str], Non
     preview.rebuild()
     watcher = Watcher(root, preview.rebuild)
     watcher.start()
+    threading.Thread(target=preview.warm, name="chalk-warm", daemon=True).start()
     log(f"Serving {preview.url} (drafts {'shown' if drafts else 'hidden'}); press Ctrl-C to stop.")
     if ready:
         ready(preview)
