@@ -213,10 +213,10 @@ class Builder:
         With ``changed`` (see :meth:`load`) that name only files content/ held at the last walk,
         still there as files, the walk is not done again and only those files are looked at."""
         sources, records = [], {}
-        looked_at = self._trusted_changes(config, changed)
-        walked = self.walked if looked_at is not None else None
-        self.trusted = walked is not None
-        if walked is not None:
+        looked_at = self._trusted_changes(config, changed)  # None unless a walk is kept (self.walked)
+        self.trusted = looked_at is not None
+        if looked_at is not None and self.walked is not None:
+            walked = self.walked
             diagnostics.extend(list(walked.problems))
         else:
             walked = self.walk_content(config, diagnostics)  # walked once, for sources and unused files

@@ -103,7 +103,7 @@ def init_site(target: Path, today: date, title: str = "My explainers", author: s
         CONFIG_FILE: SITE_YAML.format(title=json.dumps(title), author=json.dumps(author)),
         f"content/{POSTS_DIR}/hello-chalk.md": SAMPLE_POST.format(today=today.isoformat()),
         "content/about.md": ABOUT_PAGE,
-        ".gitignore": "public/\n.chalk-cache/\n",
+        ".gitignore": "public/\n.chalk-cache/\n/.public.chalk-*/\n",  # a killed build's spool or staging folder
     }
     created = []
     for rel, text in files.items():

@@ -168,3 +168,19 @@ def test_a_page_rendered_again_as_the_bytes_its_file_holds_is_that_file_not_a_sp
     result = builder.build()
     assert builder.last_render.files[page] != output / page  # other bytes: spooled, then moved into place
     assert b"<p>New line</p>" in (output / page).read_bytes() and result.stats.written >= 12
+
+
+def test_the_gitignore_chalk_init_writes_ignores_what_a_killed_build_leaves(tmp_path: Path):
+    from datetime import date
+
+    from chalk.scaffold import init_site
+
+    root = tmp_path / "blog"
+    init_site(root, date(2024, 5, 14))
+    subprocess.run(["git", "init", "-q", str(root)], check=True)
+    for left in (".public.chalk-pages-4242-abc123/0-1", ".public.chalk-staging/new/0"):
+        (root / left).parent.mkdir(parents=True)
+        (root / left).write_bytes(b"<p>half a page</p>")
+    shown = subprocess.run(["git", "-C", str(root), "status", "--porcelain", "--untracked-files=all"],
+                           capture_output=True, text=True, check=True).stdout
+    assert ".chalk-" not in shown and "content/" in shown

@@ -111,7 +111,9 @@ def render_item(env: jinja2.Environment, item: Page | Listing, site: SiteContext
 
 @dataclass
 class RenderedPages:
-    """Every page's bytes (or, reused as written, its output file) and the records for next time."""
+    """Every page's bytes (or, reused as written, its output file; or its file in the build's spool,
+    gone once the write has moved it: Builder.build then names the output file) and the records
+    for next time."""
 
     files: dict[str, bytes | Path] = field(default_factory=dict)
     records: dict[str, PageRecord] = field(default_factory=dict)  # empty unless the render was tracked

@@ -82,14 +82,13 @@ def _remove_abandoned(parent: Path, prefix: str) -> None:
 
 
 def _running(pid: int) -> bool:
-    if pid == os.getpid():
-        return True
+    """Whether a process ``pid`` runs here (one we may not signal counts as running)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
     except (PermissionError, OverflowError):
-        return True
+        pass
     return True
 
 
